@@ -1,0 +1,358 @@
+"""The :class:`Corpus`: many articles processed in one parallel pass, results as DataFrames."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import fnmatch
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import _core
+from ._frame import frame
+from .errors import (
+    CorpusNotFoundError,
+    DuplicateIdError,
+    InputError,
+    InvalidArgumentError,
+    JsonlError,
+    ReadError,
+)
+from .gazetteer import Gazetteer
+
+__all__ = ["Corpus"]
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^--(\d{2})-(\d{2})$")
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _date(value: Any, doc_id: str) -> str | None:
+    """A caller-given date as ISO ``YYYY-MM-DD`` / ``--MM-DD``, or None when missing."""
+    if _missing(value):
+        return None
+    if isinstance(value, _dt.datetime | _dt.date):  # pd.Timestamp is a datetime
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, str):
+        s = value.strip()
+        if not s:
+            return None
+        m = _ISO.match(s[:10]) if len(s) >= 10 and s[4:5] == "-" else _ISO.match(s)
+        if m:
+            try:
+                if m.group(1):
+                    _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                    return s[:10]
+                _dt.date(2000, int(m.group(4)), int(m.group(5)))  # a leap year allows --02-29
+                return s
+            except ValueError:
+                pass
+    raise InputError(
+        f"document {doc_id!r}: date {value!r} is not an ISO date (YYYY-MM-DD or --MM-DD), "
+        "a datetime.date or a pandas Timestamp"
+    )
+
+
+def _opt_str(value: Any, what: str, doc_id: str) -> str | None:
+    if _missing(value):
+        return None
+    if isinstance(value, str):
+        return value
+    raise InputError(f"document {doc_id!r}: {what} {value!r} is not a string")
+
+
+def _seq(values: Iterable[Any] | None, n: int, what: str) -> list[Any]:
+    if values is None:
+        return [None] * n
+    out = list(values)
+    if len(out) != n:
+        raise InvalidArgumentError(f"{what} has {len(out)} values for {n} documents")
+    return out
+
+
+class Corpus:
+    """A processed collection of articles.
+
+    Build one with :meth:`from_dir`, :meth:`from_texts`, :meth:`from_pandas` or
+    :meth:`from_jsonl`; every input is processed once (normalization, cleaning, sentences,
+    syllable tokens, entity matching) on ``n_threads`` threads (default: ``VNCOOC_NUM_THREADS``,
+    else all cores). Every input is accounted for: it is either a row of :meth:`documents` or
+    a row of :meth:`skipped` with the reason.
+
+    Offsets (``start``/``end``) are code-point offsets into the document's cleaned ``text``.
+    """
+
+    def __init__(self, core: Any, pre_skipped: list[tuple[int, str, str]], index_map: list[int]):
+        self._core = core
+        self._pre_skipped = pre_skipped
+        self._index_map = index_map
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def _build(
+        cls,
+        ids: Sequence[Any],
+        texts: Sequence[Any] | None = None,
+        paths: Sequence[str] | None = None,
+        dates: Sequence[Any] | None = None,
+        sources: Sequence[Any] | None = None,
+        *,
+        gazetteer: Gazetteer | None = None,
+        n_threads: int | None = None,
+        tone_style: str = "old",
+        clean: bool = True,
+        drop_patterns: Sequence[str] | None = None,
+        keep_patterns: Sequence[str] | None = None,
+        progress: Callable[[int], Any] | None = None,
+        pre_skipped: list[tuple[int, str, str]] | None = None,
+    ) -> Corpus:
+        n = len(ids)
+        str_ids = [str(i) for i in ids]
+        seen: set[str] = set()
+        for i in str_ids:
+            if i in seen:
+                raise DuplicateIdError(f"document id {i!r} occurs more than once")
+            seen.add(i)
+        dates_l = _seq(dates, n, "dates")
+        sources_l = _seq(sources, n, "sources")
+        if n_threads is not None and (not isinstance(n_threads, int) or n_threads < 1):
+            raise InvalidArgumentError(f"n_threads must be a positive int, not {n_threads!r}")
+        skipped = list(pre_skipped or [])
+        keep_idx: list[int] = []
+        k_texts: list[str] = []
+        if texts is not None:
+            for i, t in enumerate(texts):
+                if isinstance(t, str):
+                    keep_idx.append(i)
+                    k_texts.append(t)
+                elif _missing(t):
+                    skipped.append((i, str_ids[i], "missing text"))
+                else:
+                    skipped.append((i, str_ids[i], f"not text: {type(t).__name__}"))
+        else:
+            keep_idx = list(range(n))
+        k_ids = [str_ids[i] for i in keep_idx]
+        k_dates = [_date(dates_l[i], str_ids[i]) for i in keep_idx]
+        k_sources = [_opt_str(sources_l[i], "source", str_ids[i]) for i in keep_idx]
+        core = _core.Corpus.build(
+            k_ids,
+            texts=k_texts if texts is not None else None,
+            paths=[paths[i] for i in keep_idx] if paths is not None else None,
+            dates=k_dates,
+            sources=k_sources,
+            gazetteer=gazetteer._core if gazetteer is not None else None,
+            n_threads=n_threads,
+            tone_style=tone_style,
+            clean=clean,
+            drop_patterns=list(drop_patterns) if drop_patterns else None,
+            keep_patterns=list(keep_patterns) if keep_patterns else None,
+            progress=progress,
+        )
+        return cls(core, skipped, keep_idx)
+
+    @classmethod
+    def from_texts(
+        cls,
+        texts: Iterable[Any],
+        ids: Iterable[Any] | None = None,
+        dates: Iterable[Any] | None = None,
+        sources: Iterable[Any] | None = None,
+        **options: Any,
+    ) -> Corpus:
+        """Articles given as strings. ``ids`` default to ``"0"``, ``"1"``, ... (ids are strings).
+
+        ``dates``: ISO strings (``YYYY-MM-DD`` or ``--MM-DD``), dates or Timestamps; they win
+        over dates read from the text. ``sources``: outlet names. A text that is None/NaN or not
+        a string is skipped with the reason (see :meth:`skipped`).
+
+        Options (all constructors): ``gazetteer``, ``n_threads``, ``tone_style`` ("old"/"new"),
+        ``clean`` (False to only normalize), ``drop_patterns``/``keep_patterns`` (regexes on
+        lines), ``progress`` (a callable given the number of finished documents).
+        """
+        texts_l = list(texts)
+        ids_l = list(ids) if ids is not None else list(range(len(texts_l)))
+        if len(ids_l) != len(texts_l):
+            raise InvalidArgumentError(f"ids has {len(ids_l)} values for {len(texts_l)} texts")
+        return cls._build(ids_l, texts=texts_l, dates=dates, sources=sources, **options)
+
+    @classmethod
+    def from_dir(cls, path: str | os.PathLike[str], pattern: str = "*.txt", **options: Any) -> Corpus:
+        """Every file below ``path`` (recursively, symlinked folders not followed) whose name
+        matches ``pattern`` (a glob; matched against the relative path when it contains ``/``).
+        Document ids are the paths relative to ``path``, with ``/``. Files are read in parallel:
+        UTF-8 (invalid bytes replaced and counted in ``documents().invalid_bytes``), UTF-8 or
+        UTF-16 with a BOM; binary, empty and unreadable files are skipped with the reason."""
+        root = Path(path)
+        if not root.exists():
+            raise CorpusNotFoundError(f"no such folder: {str(root)!r}")
+        if not root.is_dir():
+            raise InputError(f"not a folder: {str(root)!r} (use from_texts or from_jsonl for files)")
+        match_path = "/" in pattern
+        found: list[tuple[str, str]] = []
+        errors: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+            dirnames.sort()
+            for name in sorted(filenames):
+                full = os.path.join(dirpath, name)
+                rel = Path(os.path.relpath(full, root)).as_posix()
+                if fnmatch.fnmatch(rel if match_path else name, pattern):
+                    found.append((rel, full))
+        if errors and errors[0].filename and os.path.samefile(errors[0].filename, root):
+            raise ReadError(f"cannot read folder {str(root)!r}: {errors[0].strerror}")
+        pre = [(-1, str(e.filename), f"unreadable folder: {e.strerror}") for e in errors]
+        corpus = cls._build([r for r, _ in found], paths=[f for _, f in found], **options)
+        corpus._pre_skipped.extend(pre)
+        return corpus
+
+    @classmethod
+    def from_pandas(
+        cls,
+        df: pd.DataFrame,
+        text: str = "text",
+        id: str | None = None,
+        date: str | None = None,
+        source: str | None = None,
+        **options: Any,
+    ) -> Corpus:
+        """Rows of ``df``: the ``text`` column; ids from column ``id``, else the index."""
+        for col in (text, id, date, source):
+            if col is not None and col not in df.columns:
+                raise InputError(f"DataFrame has no column {col!r} (columns: {list(df.columns)})")
+        ids = df[id].tolist() if id is not None else df.index.tolist()
+        return cls._build(
+            ids,
+            texts=df[text].tolist(),
+            dates=df[date].tolist() if date is not None else None,
+            sources=df[source].tolist() if source is not None else None,
+            **options,
+        )
+
+    @classmethod
+    def from_jsonl(
+        cls,
+        path: str | os.PathLike[str],
+        text: str = "text",
+        id: str | None = "id",
+        date: str | None = None,
+        source: str | None = None,
+        **options: Any,
+    ) -> Corpus:
+        """One JSON object per line. A malformed line raises :class:`JsonlError` naming the line;
+        a record without the ``text`` field, or with a null one, is skipped with the reason.
+        ``id=None`` numbers the records 0..n-1."""
+        p = Path(path)
+        if not p.exists():
+            raise CorpusNotFoundError(f"no such file: {str(p)!r}")
+        texts: list[Any] = []
+        ids: list[Any] = []
+        dates: list[Any] = []
+        sources: list[Any] = []
+        try:
+            fh = p.open(encoding="utf-8-sig", errors="strict")
+        except OSError as e:
+            raise ReadError(f"cannot read {str(p)!r}: {e.strerror}") from e
+        with fh:
+            try:
+                for line_no, line in enumerate(fh, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        rec = json.loads(line)
+                    except json.JSONDecodeError as e:
+                        raise JsonlError(
+                            f"{p}:{line_no}: not valid JSON ({e.msg})", str(p), line_no
+                        ) from None
+                    if not isinstance(rec, dict):
+                        raise JsonlError(f"{p}:{line_no}: not a JSON object", str(p), line_no)
+                    if id is not None:
+                        if id not in rec:
+                            raise JsonlError(f"{p}:{line_no}: no field {id!r}", str(p), line_no)
+                        ids.append(rec[id])
+                    else:
+                        ids.append(len(ids))
+                    texts.append(rec.get(text))
+                    dates.append(rec.get(date) if date is not None else None)
+                    sources.append(rec.get(source) if source is not None else None)
+            except UnicodeDecodeError as e:
+                raise JsonlError(f"{p}: not UTF-8 ({e.reason})", str(p), None) from None
+        return cls._build(ids, texts=texts, dates=dates, sources=sources, **options)
+
+    # -- results ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def __repr__(self) -> str:
+        return f"<vncooc.Corpus: {len(self)} documents, {len(self.skipped())} skipped>"
+
+    def _cached(self, key: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key].copy(deep=False)
+
+    def documents(self) -> pd.DataFrame:
+        """One row per document: ``doc_id, title, date, date_source, source, text, n_chars,
+        n_sentences, n_tokens, n_mentions, n_removed, invalid_bytes``. ``text`` is the cleaned
+        text; ``date`` is ``YYYY-MM-DD``, ``--MM-DD`` (year unknown) or missing, and
+        ``date_source`` says where it came from (given, dateline, text, text+year)."""
+        return self._cached("documents", lambda: frame(self._core.documents()))
+
+    def sentences(self) -> pd.DataFrame:
+        """One row per sentence: ``doc_id, sent_id, start, end, text``."""
+        return self._cached("sentences", lambda: frame(self._core.sentences()))
+
+    def mentions(self) -> pd.DataFrame:
+        """One row per entity mention: ``doc_id, sent_id, start, end, surface, entity_id,
+        entity_type, entity_name`` (``entity_name`` is the Vietnamese name)."""
+        return self._cached("mentions", lambda: frame(self._core.mentions()))
+
+    def entities(self) -> pd.DataFrame:
+        """One row per entity found: ``entity_id, entity_type, entity_name, name_en, mentions,
+        documents``, most mentioned first."""
+        return self._cached("entities", lambda: frame(self._core.entities()))
+
+    def cooccurrence(self, level: str = "sentence", min_count: int = 1) -> pd.DataFrame:
+        """Entity pairs appearing in the same context (``level``: "sentence" or "document").
+
+        One row per unordered pair with ``entity_a < entity_b``: ``count`` (contexts containing
+        both), ``n_a``/``n_b`` (contexts containing each) and ``n_contexts`` (all contexts of the
+        corpus, with or without entities); pairs with ``count < min_count`` are left out. Sorted
+        by ``entity_a, entity_b``.
+        """
+        if not isinstance(min_count, int) or min_count < 1:
+            raise InvalidArgumentError(f"min_count must be a positive int, not {min_count!r}")
+        df = frame(self._core.cooccurrence(level, min_count))
+        for col in ("entity_a", "entity_b"):
+            df[col] = df[col].astype(str)
+        return df
+
+    def removed(self) -> pd.DataFrame:
+        """Every non-blank line cleaning dropped or moved to metadata: ``doc_id, line_no, text,
+        reason`` (``line_no`` is 1-based in the input)."""
+        return self._cached("removed", lambda: frame(self._core.removed()))
+
+    def skipped(self) -> pd.DataFrame:
+        """Inputs that gave no document: ``input_index, source, reason`` (``input_index`` is
+        the position in the input, -1 for a folder that could not be listed)."""
+        core = frame(self._core.skipped())
+        rows = [
+            (self._index_map[int(i)], s, r)
+            for i, s, r in zip(core["input_index"], core["source"], core["reason"], strict=True)
+        ]
+        rows += self._pre_skipped
+        rows.sort(key=lambda r: r[0])
+        return pd.DataFrame(rows, columns=["input_index", "source", "reason"]).astype(
+            {"input_index": "int64"}
+        )

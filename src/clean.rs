@@ -1,0 +1,433 @@
+//! Line-level cleaning of scraped articles: page furniture out, one copy of each paragraph,
+//! title, date and source read on the way. Every dropped non-blank line is reported with a reason.
+//!
+//! The cleaned text is the title (if found) followed by the kept paragraphs in their order,
+//! one per line.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::entities::fold_case;
+use crate::meta::{credit_source, extract_date, lead_source, FoundDate};
+
+/// Why a line was dropped or moved to metadata.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reason {
+    Template,
+    Navigation,
+    Promo,
+    Caption,
+    RelatedLink,
+    Credit,
+    Dateline,
+    Duplicate,
+    NearBoilerplate,
+    UserPattern,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 10] = [
+        Reason::Template,
+        Reason::Navigation,
+        Reason::Promo,
+        Reason::Caption,
+        Reason::RelatedLink,
+        Reason::Credit,
+        Reason::Dateline,
+        Reason::Duplicate,
+        Reason::NearBoilerplate,
+        Reason::UserPattern,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Template => "template",
+            Reason::Navigation => "navigation",
+            Reason::Promo => "promo",
+            Reason::Caption => "caption",
+            Reason::RelatedLink => "related_link",
+            Reason::Credit => "credit",
+            Reason::Dateline => "dateline",
+            Reason::Duplicate => "duplicate",
+            Reason::NearBoilerplate => "near_boilerplate",
+            Reason::UserPattern => "user_pattern",
+        }
+    }
+}
+
+/// A dropped line: 1-based line number in the input, its text, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removed {
+    pub line_no: usize,
+    pub text: String,
+    pub reason: Reason,
+}
+
+/// User rules added to the built-in ones.
+#[derive(Clone, Debug, Default)]
+pub struct CleanOptions {
+    /// A line matching any of these is dropped (reason `user_pattern`).
+    pub drop: Vec<Regex>,
+    /// A line matching any of these is always kept (checked first).
+    pub keep: Vec<Regex>,
+}
+
+/// The result of cleaning one article.
+#[derive(Clone, Debug, Default)]
+pub struct Cleaned {
+    pub text: String,
+    pub title: Option<String>,
+    pub date: Option<FoundDate>,
+    pub source: Option<String>,
+    pub removed: Vec<Removed>,
+}
+
+/// Lines that are furniture by themselves (compared case-folded, final ':' or '.' ignored).
+const FURNITURE_LINES: &[&str] = &[
+    "tin liên quan",
+    "tin cùng chuyên mục",
+    "cùng chuyên mục",
+    "đọc nhiều",
+    "đọc nhiều nhất",
+    "xem nhiều",
+    "xem nhiều nhất",
+    "tin mới",
+    "tin mới nhất",
+    "tin nổi bật",
+    "tin khác",
+    "bài viết liên quan",
+    "đang phát",
+    "trả lời",
+    "thích",
+    "chia sẻ",
+    "bình luận",
+    "gửi bình luận",
+    "gửi",
+    "x",
+    "tắt [x]",
+    "đóng",
+    "quay lại",
+    "lên đầu trang",
+    "video",
+    "xem thêm",
+    "xem thêm video",
+    "đọc thêm",
+    "in bài",
+    "trang chủ",
+    "quảng cáo",
+    "theo dõi",
+];
+
+/// Line openings that mark furniture whatever follows.
+const FURNITURE_PREFIXES: &[&str] = &[
+    "* mời quý độc giả",
+    "mời quý độc giả",
+    "mời bạn đọc",
+    "ý kiến của bạn",
+    "xem thêm:",
+    "đọc thêm:",
+    "tin liên quan:",
+    "theo dõi chúng tôi",
+    "trang chủ >",
+    "trang chủ »",
+];
+
+/// Line openings that mark furniture on short lines only ("Chia sẻ trong cuộc họp, ..." is prose).
+const SHORT_FURNITURE_PREFIXES: &[&str] = &[
+    "chia sẻ",
+    "xem thêm",
+    "đọc thêm",
+    "theo dõi",
+    "bình luận",
+    "gửi bình luận",
+    "bấm like",
+    "like và share",
+];
+
+fn regexes() -> &'static [(Regex, Reason)] {
+    static RE: OnceLock<Vec<(Regex, Reason)>> = OnceLock::new();
+    RE.get_or_init(|| {
+        [
+            (r"\{[a-z_]+\}", Reason::Template),
+            (r"(?i)^\d+\s+bình luận$", Reason::Navigation),
+            (r"(?i)^bình luận\s*\(\d+\)$", Reason::Navigation),
+            (r"(?i)\d+\s+(?:phút|giờ|ngày)\s+trước$", Reason::Navigation),
+            (r"^\[[^\[\]]+\]$", Reason::RelatedLink),
+            (r"(?i)\s[-–]\s+ảnh\s+\d+\.?$", Reason::Caption),
+            (
+                r"(?i)\(ảnh(?:\s+minh\s+họa)?\s*:[^()]*\)\.?$",
+                Reason::Caption,
+            ),
+            (r"(?i)^ảnh\s*:", Reason::Caption),
+            (r"(?i)\bảnh\s+\d+\p{Lu}", Reason::Caption),
+        ]
+        .into_iter()
+        .map(|(p, r)| (Regex::new(p).expect("static regex is valid"), r))
+        .collect()
+    })
+}
+
+fn credit_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?:\((?:[Tt]heo\s+)?[^()]{2,50}\)|(?:Theo|Nguồn:)\s+[^.!?]{2,40})$")
+            .expect("static regex is valid")
+    })
+}
+
+fn dateline_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\d{1,2}/\d{1,2}/\d{4}.*(?:\d{1,2}:\d{2}|gmt)|(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,?\s*(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}")
+            .expect("static regex is valid")
+    })
+}
+
+fn word_count(line: &str) -> usize {
+    line.split_whitespace().count()
+}
+
+fn ends_like_sentence(line: &str) -> bool {
+    let t = line.trim_end_matches(['"', '”', '’', ')', '»', '\'']);
+    t.ends_with(['.', '!', '?', '…', ':', ';'])
+}
+
+/// A line that prints one text twice: "A A" (a related-video widget).
+fn doubled(line: &str) -> bool {
+    let words: Vec<&str> = line.split(' ').collect();
+    let n = words.len();
+    n >= 6 && n % 2 == 0 && words[..n / 2] == words[n / 2..]
+}
+
+fn classify(line: &str, opts: &CleanOptions) -> Option<Reason> {
+    if opts.keep.iter().any(|r| r.is_match(line)) {
+        return None;
+    }
+    if opts.drop.iter().any(|r| r.is_match(line)) {
+        return Some(Reason::UserPattern);
+    }
+    let folded = fold_case(line);
+    let bare = folded.trim_end_matches([':', '.', '!']).trim();
+    if FURNITURE_LINES.contains(&bare) {
+        return Some(Reason::Navigation);
+    }
+    if FURNITURE_PREFIXES.iter().any(|p| folded.starts_with(p)) {
+        return Some(Reason::Promo);
+    }
+    if word_count(line) <= 12
+        && SHORT_FURNITURE_PREFIXES
+            .iter()
+            .any(|p| folded.starts_with(p))
+    {
+        return Some(Reason::Promo);
+    }
+    if let Some((_, reason)) = regexes().iter().find(|(re, _)| re.is_match(line)) {
+        return Some(*reason);
+    }
+    if word_count(line) <= 8 && credit_re().is_match(line) {
+        return Some(Reason::Credit);
+    }
+    if word_count(line) <= 16 && !line.ends_with('.') && dateline_re().is_match(line) {
+        return Some(Reason::Dateline);
+    }
+    if doubled(line) {
+        return Some(Reason::RelatedLink);
+    }
+    None
+}
+
+fn looks_like_title(line: &str) -> bool {
+    let n = word_count(line);
+    (3..=40).contains(&n) && !line.trim_end().ends_with(['.', ':', ';', ','])
+}
+
+/// Clean one normalized article; see the module documentation.
+pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
+    let lines: Vec<&str> = text.split('\n').collect();
+    // pass 1: rules on each line
+    let mut verdict: Vec<Option<Reason>> = lines
+        .iter()
+        .map(|l| {
+            if l.is_empty() {
+                None
+            } else {
+                classify(l, opts)
+            }
+        })
+        .collect();
+    // lines a keep-pattern protects from every pass
+    let protected: Vec<bool> = lines
+        .iter()
+        .map(|l| opts.keep.iter().any(|r| r.is_match(l)))
+        .collect();
+    let kept = |v: &Vec<Option<Reason>>, i: usize| !lines[i].is_empty() && v[i].is_none();
+    // title: the first kept line that reads like a headline, among the first few
+    let title_idx = (0..lines.len())
+        .filter(|&i| kept(&verdict, i))
+        .take(8)
+        .find(|&i| looks_like_title(lines[i]));
+    // pass 2: captions glued to the headline, repeated paragraphs
+    let title_fold = title_idx.map(|i| fold_case(lines[i]));
+    let mut seen: HashSet<String> = HashSet::new();
+    for i in 0..lines.len() {
+        if !kept(&verdict, i) || protected[i] {
+            continue;
+        }
+        let folded = fold_case(lines[i]);
+        if let (Some(t), Some(ti)) = (&title_fold, title_idx) {
+            if i != ti && folded.len() > t.len() && folded.starts_with(t.as_str()) {
+                verdict[i] = Some(Reason::Caption);
+                continue;
+            }
+        }
+        if !seen.insert(folded) {
+            verdict[i] = Some(Reason::Duplicate);
+        }
+    }
+    // pass 3: short lines without sentence punctuation next to furniture are furniture
+    let nonblank: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].is_empty()).collect();
+    loop {
+        let mut changed = false;
+        for (k, &i) in nonblank.iter().enumerate() {
+            if !kept(&verdict, i) || protected[i] || Some(i) == title_idx {
+                continue;
+            }
+            let l = lines[i];
+            if word_count(l) > 10 || ends_like_sentence(l) {
+                continue;
+            }
+            let furniture = |j: Option<&usize>| {
+                j.is_some_and(|&j| {
+                    matches!(
+                        verdict[j],
+                        Some(r) if r != Reason::Duplicate && r != Reason::Dateline
+                    )
+                })
+            };
+            let prev = k.checked_sub(1).and_then(|p| nonblank.get(p));
+            if furniture(prev) || furniture(nonblank.get(k + 1)) {
+                verdict[i] = Some(Reason::NearBoilerplate);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // assemble
+    let mut out = Cleaned::default();
+    let mut body: Vec<&str> = Vec::new();
+    let mut dateline: Option<&str> = None;
+    let mut credit: Option<String> = None;
+    for (i, l) in lines.iter().enumerate() {
+        match verdict[i] {
+            None if l.is_empty() => {}
+            None => {
+                if Some(i) != title_idx {
+                    body.push(l);
+                }
+            }
+            Some(reason) => {
+                match reason {
+                    Reason::Dateline => dateline = dateline.or(Some(l)),
+                    Reason::Credit => credit = credit_source(l).or(credit),
+                    _ => {}
+                }
+                out.removed.push(Removed {
+                    line_no: i + 1,
+                    text: l.to_string(),
+                    reason,
+                });
+            }
+        }
+    }
+    out.title = title_idx.map(|i| lines[i].to_string());
+    let mut text_out = String::with_capacity(text.len());
+    for l in out.title.as_deref().into_iter().chain(body.iter().copied()) {
+        if !text_out.is_empty() {
+            text_out.push('\n');
+        }
+        text_out.push_str(l);
+    }
+    out.source = credit.or_else(|| body.iter().take(3).find_map(|l| lead_source(l)));
+    out.date = extract_date(dateline, &text_out);
+    out.text = text_out;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARTICLE: &str = "Trang chủ > Thế giới\n\nNga và ASEAN nhất trí tăng cường hợp tác\n\nThứ hai, 12/04/2021 08:30 GMT+7\n\nTQTO.vn - Ngày 12/4, các quan chức Nga và ASEAN đã họp trực tuyến. Hai bên nhất trí.\n\nNga và ASEAN nhất trí tăng cường hợp tácBộ trưởng phát biểu. (Ảnh: Reuters)\n\nHai bên thảo luận về an ninh khu vực.\n\nHai bên thảo luận về an ninh khu vực.\n\n[Mỹ công bố chiến lược mới]\n\nChuyên mục khác\n\n(Theo TTXVN)\n\n{name} - {time}\n\n0 bình luận";
+
+    #[test]
+    fn furniture_goes_with_reasons() {
+        let c = clean(ARTICLE, &CleanOptions::default());
+        assert_eq!(
+            c.title.as_deref(),
+            Some("Nga và ASEAN nhất trí tăng cường hợp tác")
+        );
+        assert_eq!(
+            c.text,
+            "Nga và ASEAN nhất trí tăng cường hợp tác\nTQTO.vn - Ngày 12/4, các quan chức Nga và ASEAN đã họp trực tuyến. Hai bên nhất trí.\nHai bên thảo luận về an ninh khu vực."
+        );
+        let reasons: Vec<(usize, &str)> = c
+            .removed
+            .iter()
+            .map(|r| (r.line_no, r.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                (1, "promo"),
+                (5, "dateline"),
+                (9, "caption"),
+                (13, "duplicate"),
+                (15, "related_link"),
+                (17, "near_boilerplate"),
+                (19, "credit"),
+                (21, "template"),
+                (23, "navigation"),
+            ]
+        );
+        assert_eq!(c.source.as_deref(), Some("TTXVN"));
+        assert_eq!(c.date.map(|d| d.iso).as_deref(), Some("2021-04-12"));
+    }
+
+    #[test]
+    fn prose_starting_like_furniture_stays() {
+        let text = "Tiêu đề bài viết về hợp tác\nChia sẻ trong cuộc họp với Bộ trưởng Ngoại giao, ông cho biết hai nước sẽ tăng cường hợp tác trong nhiều lĩnh vực.";
+        let c = clean(text, &CleanOptions::default());
+        assert!(c.removed.is_empty(), "{:?}", c.removed);
+    }
+
+    #[test]
+    fn user_patterns() {
+        let opts = CleanOptions {
+            drop: vec![Regex::new("^QC:").expect("valid")],
+            keep: vec![Regex::new("^Xem thêm bản đồ").expect("valid")],
+        };
+        let c = clean(
+            "Tiêu đề của bài viết này\nQC: mua ngay\nXem thêm bản đồ khu vực",
+            &opts,
+        );
+        assert_eq!(c.removed.len(), 1);
+        assert_eq!(c.removed[0].reason, Reason::UserPattern);
+    }
+
+    #[test]
+    fn lead_before_headline() {
+        let text = "Hôm nay hai bên đã họp. Đây là đoạn mở đầu.\n\nĐọc nhiều\n\nHai bên họp bàn về hợp tác kinh tế\n\nHôm nay hai bên đã họp. Đây là đoạn mở đầu.";
+        let c = clean(text, &CleanOptions::default());
+        assert_eq!(
+            c.title.as_deref(),
+            Some("Hai bên họp bàn về hợp tác kinh tế")
+        );
+        assert_eq!(
+            c.text,
+            "Hai bên họp bàn về hợp tác kinh tế\nHôm nay hai bên đã họp. Đây là đoạn mở đầu."
+        );
+    }
+}

@@ -1,0 +1,572 @@
+//! The gazetteer (entities with their Vietnamese aliases) and the entity matcher.
+//!
+//! Matching runs one Aho-Corasick automaton over a case-folded copy of the text (folding keeps
+//! every byte offset), collects all candidate matches, keeps those that start and end at syllable
+//! boundaries and satisfy the alias's case policy, and then selects leftmost-longest among them.
+//! Stop phrases ("thiên nga", "pháp luật") take part in the selection and, being longer, suppress
+//! the alias inside them; compound short forms ("Trung" in "Nga-Trung") count only next to another
+//! country across a hyphen.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::normalize::{normalize, ToneStyle};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/default_gazetteer.rs"));
+}
+
+/// The kind of a named entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityType {
+    Country,
+    Person,
+    Organization,
+    Place,
+}
+
+impl EntityType {
+    pub const ALL: [EntityType; 4] = [
+        EntityType::Country,
+        EntityType::Person,
+        EntityType::Organization,
+        EntityType::Place,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Country => "country",
+            EntityType::Person => "person",
+            EntityType::Organization => "organization",
+            EntityType::Place => "place",
+        }
+    }
+}
+
+impl fmt::Display for EntityType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EntityType {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        EntityType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "unknown entity type {s:?} (expected country, person, organization or place)"
+                ))
+            })
+    }
+}
+
+/// One gazetteer record. Fields beyond these are kept in `extra` (roles, kind, parent ...).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub entity_type: EntityType,
+    pub name_en: String,
+    pub name_vi: String,
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub cased: Vec<String>,
+    #[serde(default)]
+    pub compound: Vec<String>,
+    #[serde(default)]
+    pub wikidata: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A set of entries and stop phrases, validated: ids unique and well-formed, aliases non-empty.
+#[derive(Clone, Debug, Default)]
+pub struct Gazetteer {
+    entries: Vec<Entry>,
+    stop_phrases: Vec<String>,
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+impl Gazetteer {
+    /// The bundled gazetteer, parsed once per process.
+    pub fn default_shared() -> Result<&'static Gazetteer> {
+        static DEFAULT: OnceLock<std::result::Result<Gazetteer, String>> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                let mut g = Gazetteer::default();
+                for (name, text) in embedded::GAZETTEER_FILES {
+                    g.add_jsonl(text, name).map_err(|e| e.to_string())?;
+                }
+                for (_, text) in embedded::STOP_PHRASE_FILES {
+                    g.add_stop_phrases(text);
+                }
+                Ok(g)
+            })
+            .as_ref()
+            .map_err(|msg| Error::Gazetteer {
+                source_name: "default gazetteer".into(),
+                line: 0,
+                message: msg.clone(),
+            })
+    }
+
+    /// Parse JSON Lines records (blank lines and `//` comments skipped) and add them.
+    /// Errors name `source_name` and the 1-based line.
+    pub fn add_jsonl(&mut self, text: &str, source_name: &str) -> Result<()> {
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with("//") {
+                continue;
+            }
+            let err = |message: String| Error::Gazetteer {
+                source_name: source_name.to_string(),
+                line: i + 1,
+                message,
+            };
+            let entry: Entry = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
+            self.add_entry(entry).map_err(|e| match e {
+                Error::InvalidArgument(m) => err(m),
+                other => other,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Add one record, checking its id and aliases.
+    pub fn add_entry(&mut self, entry: Entry) -> Result<()> {
+        if !valid_id(&entry.id) {
+            return Err(Error::InvalidArgument(format!(
+                "id {:?} is not lowercase snake_case ([a-z0-9_]+)",
+                entry.id
+            )));
+        }
+        if self.entries.iter().any(|e| e.id == entry.id) {
+            return Err(Error::InvalidArgument(format!(
+                "duplicate id {:?}",
+                entry.id
+            )));
+        }
+        if entry.aliases.iter().all(|a| a.trim().is_empty()) {
+            return Err(Error::InvalidArgument(format!(
+                "{:?} has no aliases",
+                entry.id
+            )));
+        }
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    /// Add stop phrases, one per line (`#` starts a comment).
+    pub fn add_stop_phrases(&mut self, text: &str) {
+        for line in text.lines() {
+            let phrase = line.split('#').next().unwrap_or("").trim();
+            if !phrase.is_empty() {
+                self.stop_phrases.push(phrase.to_string());
+            }
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn stop_phrases(&self) -> &[String] {
+        &self.stop_phrases
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Case-fold keeping byte offsets: a character is lowercased only when its lowercase is a single
+/// character of the same UTF-8 length (true of all Vietnamese letters).
+pub fn fold_case(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Spelling variants of an alias: hyphens written with or without spaces, or as a space.
+fn hyphen_variants(alias: &str) -> Vec<String> {
+    if !alias.contains(['-', '–']) {
+        return vec![alias.to_string()];
+    }
+    let parts: Vec<&str> = alias.split(['-', '–']).map(str::trim).collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return vec![alias.to_string()];
+    }
+    let mut out: Vec<String> = ["-", " - ", " – ", "–", " "]
+        .iter()
+        .map(|sep| parts.join(sep))
+        .collect();
+    out.push(alias.to_string());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// An alias is matched with exact case when it is one word, written in capitals, or listed in `cased`.
+fn is_cased(alias: &str, entry: &Entry) -> bool {
+    let one_word = !alias.contains(' ');
+    let has_letters = alias.chars().any(char::is_alphabetic);
+    let capitals = has_letters && alias.chars().all(|c| !c.is_lowercase());
+    one_word || capitals || entry.cased.iter().any(|c| c == alias)
+}
+
+#[derive(Clone, Debug)]
+enum Target {
+    Entity { index: u32, compound_only: bool },
+    Stop,
+}
+
+#[derive(Clone, Debug)]
+struct Pattern {
+    target: Target,
+    /// For cased patterns: the exact surface the text must show.
+    exact: Option<String>,
+}
+
+/// Information on an entity, in matcher index order (sorted by id).
+#[derive(Clone, Debug)]
+pub struct EntityInfo {
+    pub id: String,
+    pub entity_type: EntityType,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
+/// A found mention: byte offsets into the matched text and the entity index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub entity: u32,
+}
+
+/// A compiled gazetteer for one tone style.
+pub struct Matcher {
+    ac: AhoCorasick,
+    patterns: Vec<Pattern>,
+    entities: Vec<EntityInfo>,
+}
+
+impl fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Matcher")
+            .field("patterns", &self.patterns.len())
+            .field("entities", &self.entities.len())
+            .finish()
+    }
+}
+
+impl Matcher {
+    /// Compile `gazetteer`, normalizing every alias with `style` exactly as texts are normalized.
+    /// An alias claimed by two ids is an error naming both.
+    pub fn new(gazetteer: &Gazetteer, style: ToneStyle) -> Result<Matcher> {
+        let mut order: Vec<usize> = (0..gazetteer.entries.len()).collect();
+        order.sort_by(|&a, &b| gazetteer.entries[a].id.cmp(&gazetteer.entries[b].id));
+        let mut keys: Vec<String> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        // (folded key, exact form if cased) -> pattern index, to find aliases claimed twice
+        let mut seen: HashMap<(String, Option<String>), usize> = HashMap::new();
+        let mut entities = Vec::with_capacity(order.len());
+        for (index, &ei) in order.iter().enumerate() {
+            let entry = &gazetteer.entries[ei];
+            entities.push(EntityInfo {
+                id: entry.id.clone(),
+                entity_type: entry.entity_type,
+                name_vi: normalize(&entry.name_vi, style),
+                name_en: entry.name_en.clone(),
+            });
+            let forms = entry
+                .aliases
+                .iter()
+                .map(|a| (a, false))
+                .chain(entry.compound.iter().map(|a| (a, true)));
+            for (alias, compound_only) in forms {
+                let alias = normalize(alias, style).replace('\n', " ");
+                if alias.is_empty() {
+                    continue;
+                }
+                let cased = is_cased(&alias, entry);
+                for variant in hyphen_variants(&alias) {
+                    let key = fold_case(&variant);
+                    let exact = cased.then(|| variant.clone());
+                    let target = Target::Entity {
+                        index: index as u32,
+                        compound_only,
+                    };
+                    if let Some(&prev) = seen.get(&(key.clone(), exact.clone())) {
+                        let Target::Entity { index: other, .. } = patterns[prev].target else {
+                            continue;
+                        };
+                        if other as usize != index {
+                            return Err(Error::Gazetteer {
+                                source_name: "gazetteer".into(),
+                                line: 0,
+                                message: format!(
+                                    "alias {variant:?} is claimed by both {:?} and {:?}",
+                                    entities[other as usize].id, entry.id
+                                ),
+                            });
+                        }
+                        continue; // the same alias twice for one id: harmless
+                    }
+                    seen.insert((key.clone(), exact.clone()), patterns.len());
+                    keys.push(key);
+                    patterns.push(Pattern { target, exact });
+                }
+            }
+        }
+        for phrase in &gazetteer.stop_phrases {
+            let phrase = normalize(phrase, style);
+            for variant in hyphen_variants(&phrase) {
+                keys.push(fold_case(&variant));
+                patterns.push(Pattern {
+                    target: Target::Stop,
+                    exact: None,
+                });
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&keys)
+            .map_err(|e| Error::Gazetteer {
+                source_name: "gazetteer".into(),
+                line: 0,
+                message: format!("cannot compile the aliases: {e}"),
+            })?;
+        Ok(Matcher {
+            ac,
+            patterns,
+            entities,
+        })
+    }
+
+    /// Entities in index order (sorted by id).
+    pub fn entities(&self) -> &[EntityInfo] {
+        &self.entities
+    }
+
+    /// Mentions in `text` (already normalized with this matcher's style), in order.
+    pub fn find(&self, text: &str) -> Vec<Match> {
+        let folded = fold_case(text);
+        // 1. every candidate that respects syllable boundaries and the case policy
+        let mut cands: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.ac.find_overlapping_iter(&folded) {
+            let (s, e) = (m.start(), m.end());
+            if !at_boundary(text, s, e) {
+                continue;
+            }
+            let pat = &self.patterns[m.pattern().as_usize()];
+            if let Some(exact) = &pat.exact {
+                if &text[s..e] != exact {
+                    continue;
+                }
+            }
+            cands.push((s, e, m.pattern().as_usize()));
+        }
+        // 2. leftmost-longest selection
+        cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let mut chosen: Vec<(usize, usize, usize)> = Vec::with_capacity(cands.len());
+        let mut last_end = 0;
+        for c in cands {
+            if c.0 >= last_end {
+                last_end = c.1;
+                chosen.push(c);
+            }
+        }
+        // 3. compound short forms need a country next to them across a hyphen; stops yield nothing
+        let is_country = |p: usize| match self.patterns[p].target {
+            Target::Entity { index, .. } => {
+                self.entities[index as usize].entity_type == EntityType::Country
+            }
+            Target::Stop => false,
+        };
+        let mut out = Vec::with_capacity(chosen.len());
+        for (k, &(s, e, p)) in chosen.iter().enumerate() {
+            let Target::Entity {
+                index,
+                compound_only,
+            } = self.patterns[p].target
+            else {
+                continue;
+            };
+            if compound_only {
+                let prev = k
+                    .checked_sub(1)
+                    .map(|j| chosen[j])
+                    .filter(|&(_, pe, pp)| is_country(pp) && hyphen_between(text, pe, s));
+                let next = chosen
+                    .get(k + 1)
+                    .filter(|&&(ns, _, np)| is_country(np) && hyphen_between(text, e, ns));
+                if prev.is_none() && next.is_none() {
+                    continue;
+                }
+            }
+            out.push(Match {
+                start: s,
+                end: e,
+                entity: index,
+            });
+        }
+        out
+    }
+}
+
+/// `text[s..e]` starts and ends at syllable boundaries (no letter or digit glued on either side).
+fn at_boundary(text: &str, s: usize, e: usize) -> bool {
+    let before = text[..s].chars().next_back();
+    let after = text[e..].chars().next();
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || is_combining(c));
+    !glued(before) && !glued(after)
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+/// Only a hyphen or dash, optionally spaced, separates `text[a..b]`.
+fn hyphen_between(text: &str, a: usize, b: usize) -> bool {
+    if a > b {
+        return false;
+    }
+    let gap = text[a..b].trim();
+    matches!(gap, "-" | "–" | "—" | "‐")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEST_GAZ: &str = r#"
+{"id":"russia","type":"country","name_en":"Russia","name_vi":"Nga","aliases":["Nga","Liên bang Nga"]}
+{"id":"china","type":"country","name_en":"China","name_vi":"Trung Quốc","aliases":["Trung Quốc","TQ"],"compound":["Trung"]}
+{"id":"un","type":"organization","name_en":"United Nations","name_vi":"Liên hợp quốc","aliases":["Liên hợp quốc","LHQ"]}
+{"id":"unsc","type":"organization","name_en":"UN Security Council","name_vi":"Hội đồng Bảo an Liên hợp quốc","aliases":["Hội đồng Bảo an Liên hợp quốc","Hội đồng Bảo an LHQ"]}
+{"id":"sco","type":"organization","name_en":"SCO","name_vi":"Tổ chức Hợp tác Thượng Hải","aliases":["Tổ chức Hợp tác Thượng Hải","SCO"]}
+{"id":"shanghai","type":"place","name_en":"Shanghai","name_vi":"Thượng Hải","aliases":["Thượng Hải"]}
+{"id":"eurasia","type":"place","name_en":"Eurasia","name_vi":"Á-Âu","aliases":["Á-Âu"]}
+{"id":"central_asia","type":"place","name_en":"Central Asia","name_vi":"Trung Á","aliases":["Trung Á"]}
+{"id":"moscow","type":"place","name_en":"Moscow","name_vi":"Moskva","aliases":["Moskva","Mát-xcơ-va"]}
+{"id":"hoa_binh","type":"place","name_en":"Hoa Binh","name_vi":"Hòa Bình","aliases":["Hòa Bình"]}
+"#;
+
+    fn matcher() -> Matcher {
+        let mut g = Gazetteer::default();
+        g.add_jsonl(TEST_GAZ, "test")
+            .expect("test gazetteer parses");
+        g.add_stop_phrases("thiên nga\nHằng Nga # a woman's name\n");
+        Matcher::new(&g, ToneStyle::Old).expect("test gazetteer compiles")
+    }
+
+    fn ids(m: &Matcher, text: &str) -> Vec<String> {
+        let text = normalize(text, ToneStyle::Old);
+        m.find(&text)
+            .iter()
+            .map(|x| m.entities()[x.entity as usize].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn longest_nested_names() {
+        let m = matcher();
+        assert_eq!(ids(&m, "Hội đồng Bảo an Liên hợp quốc họp"), vec!["unsc"]);
+        assert_eq!(ids(&m, "Hội đồng Bảo an LHQ và LHQ"), vec!["unsc", "un"]);
+        assert_eq!(
+            ids(&m, "các nước trong tổ chức hợp tác Thượng Hải"),
+            vec!["sco"]
+        );
+        assert_eq!(ids(&m, "thành phố Thượng Hải"), vec!["shanghai"]);
+    }
+
+    #[test]
+    fn case_policy_and_boundaries() {
+        let m = matcher();
+        assert_eq!(ids(&m, "Nga, nga, NGA, Ngay, Ngà"), vec!["russia"]);
+        assert_eq!(ids(&m, "LB Nga ở Liên bang Nga"), vec!["russia", "russia"]);
+        assert_eq!(ids(&m, "tq TQ"), vec!["china"]);
+    }
+
+    #[test]
+    fn hyphen_variants_compounds_and_traps() {
+        let m = matcher();
+        assert_eq!(ids(&m, "Á - Âu, Á-Âu và Á Âu"), vec!["eurasia"; 3]);
+        assert_eq!(
+            ids(&m, "quan hệ Trung-Nga và Nga - Trung"),
+            vec!["china", "russia", "russia", "china"]
+        );
+        assert_eq!(ids(&m, "miền Trung và Trung Á"), vec!["central_asia"]);
+        assert_eq!(ids(&m, "đàn thiên nga, chị Hằng Nga"), Vec::<String>::new());
+        assert_eq!(
+            ids(&m, "Moskva hay Mát - xcơ - va"),
+            vec!["moscow", "moscow"]
+        );
+    }
+
+    #[test]
+    fn tone_style_applies_to_aliases() {
+        let mut g = Gazetteer::default();
+        g.add_jsonl(TEST_GAZ, "test").expect("parses");
+        let new = Matcher::new(&g, ToneStyle::New).expect("compiles");
+        let text = normalize("tỉnh Hoà Bình", ToneStyle::New);
+        assert_eq!(new.find(&text).len(), 1);
+        assert_eq!(ids(&matcher(), "tỉnh Hoà Bình"), vec!["hoa_binh"]);
+    }
+
+    #[test]
+    fn errors_name_the_line_and_conflicts() {
+        let mut g = Gazetteer::default();
+        let err = g
+            .add_jsonl("\n{\"id\":\"x\",\"type\":\"country\"}\n", "bad.jsonl")
+            .expect_err("missing fields");
+        assert!(err.to_string().starts_with("bad.jsonl:2:"), "{err}");
+        let err = g
+            .add_jsonl(
+                r#"{"id":"Bad Id","type":"country","name_en":"a","name_vi":"a","aliases":["a"]}"#,
+                "f",
+            )
+            .expect_err("bad id");
+        assert!(err.to_string().contains("snake_case"), "{err}");
+        let mut g = Gazetteer::default();
+        g.add_jsonl(
+            "{\"id\":\"a\",\"type\":\"place\",\"name_en\":\"A\",\"name_vi\":\"A\",\"aliases\":[\"Hòa Bình\"]}\n{\"id\":\"b\",\"type\":\"place\",\"name_en\":\"B\",\"name_vi\":\"B\",\"aliases\":[\"hoà bình\"]}",
+            "f",
+        )
+        .expect("parses");
+        let err = Matcher::new(&g, ToneStyle::Old).expect_err("conflict");
+        assert!(err.to_string().contains("claimed by both"), "{err}");
+    }
+}

@@ -1,0 +1,151 @@
+//! Turning files into text: encodings, byte-order marks, binary files.
+
+use std::path::Path;
+
+/// A file's text, or why it has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decoded {
+    /// The text and how many bytes were not valid in its encoding (replaced by U+FFFD).
+    Text { text: String, invalid_bytes: usize },
+    /// Not text: the reason, e.g. `binary (PDF)`.
+    Binary(String),
+}
+
+const MAGIC: &[(&[u8], &str)] = &[
+    (b"%PDF", "PDF"),
+    (b"PK\x03\x04", "ZIP"),
+    (b"\x89PNG", "PNG"),
+    (b"\xFF\xD8\xFF", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"\x1F\x8B", "gzip"),
+    (b"\x7FELF", "ELF"),
+    (b"RIFF", "RIFF"),
+    (b"\xD0\xCF\x11\xE0", "OLE/Office"),
+    (b"BZh", "bzip2"),
+    (b"\xFD7zXZ", "xz"),
+    (b"7z\xBC\xAF", "7z"),
+];
+
+/// Decode `bytes`: UTF-8 (a BOM is dropped; invalid sequences replaced and counted), or UTF-16
+/// when it starts with a UTF-16 BOM. Files with a known binary signature, or with many NUL or
+/// control bytes in their first 8 KiB, are reported as binary.
+pub fn decode(bytes: &[u8]) -> Decoded {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return decode_utf8(rest);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return decode_utf16(rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return decode_utf16(rest, u16::from_be_bytes);
+    }
+    if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+        return Decoded::Binary(format!("binary ({kind})"));
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let controls = head
+        .iter()
+        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)))
+        .count();
+    if !head.is_empty() && controls * 10 > head.len() {
+        return Decoded::Binary("binary (control bytes)".into());
+    }
+    decode_utf8(bytes)
+}
+
+fn decode_utf8(bytes: &[u8]) -> Decoded {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Decoded::Text {
+            text: s.to_string(),
+            invalid_bytes: 0,
+        };
+    }
+    let mut text = String::with_capacity(bytes.len());
+    let mut invalid_bytes = 0;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            invalid_bytes += chunk.invalid().len();
+            text.push('\u{FFFD}');
+        }
+    }
+    Decoded::Text {
+        text,
+        invalid_bytes,
+    }
+}
+
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Decoded {
+    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let mut invalid_bytes = bytes.len() % 2;
+    let mut text = String::with_capacity(bytes.len());
+    for r in char::decode_utf16(units) {
+        match r {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                invalid_bytes += 2;
+                text.push('\u{FFFD}');
+            }
+        }
+    }
+    Decoded::Text {
+        text,
+        invalid_bytes,
+    }
+}
+
+/// Read and decode one file; errors are the OS error's message.
+pub fn read_file(path: &Path) -> Result<Decoded, String> {
+    std::fs::read(path)
+        .map(|b| decode(&b))
+        .map_err(|e| format!("unreadable: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(d: Decoded) -> (String, usize) {
+        match d {
+            Decoded::Text {
+                text,
+                invalid_bytes,
+            } => (text, invalid_bytes),
+            Decoded::Binary(r) => panic!("unexpectedly binary: {r}"),
+        }
+    }
+
+    #[test]
+    fn encodings() {
+        assert_eq!(text(decode("Nga".as_bytes())), ("Nga".into(), 0));
+        assert_eq!(text(decode(b"\xEF\xBB\xBFNga")), ("Nga".into(), 0));
+        assert_eq!(
+            text(decode(b"N\xFFga\xC3")),
+            ("N\u{FFFD}ga\u{FFFD}".into(), 2)
+        );
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Việt".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(text(decode(&utf16)), ("Việt".into(), 0));
+        let utf16be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("Nga".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(text(decode(&utf16be)), ("Nga".into(), 0));
+    }
+
+    #[test]
+    fn binaries() {
+        assert_eq!(
+            decode(b"%PDF-1.7 ..."),
+            Decoded::Binary("binary (PDF)".into())
+        );
+        assert!(matches!(decode(&[0u8; 100]), Decoded::Binary(_)));
+        // a stray NUL in text is not binary
+        assert!(matches!(
+            decode(b"Nga\x00 va Trung Quoc hop tac"),
+            Decoded::Text { .. }
+        ));
+    }
+}

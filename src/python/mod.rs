@@ -1,0 +1,855 @@
+//! Python bindings (`vncooc._core`): conversion only. Inputs are extracted under the GIL, the
+//! core runs on a rayon pool with the GIL released, and results come back once, as columns
+//! (little-endian buffers for numbers, codes + categories for repeated strings).
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{channel, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+use regex::Regex;
+
+use crate::clean::{clean as core_clean, CleanOptions};
+use crate::corpus::{self, Doc, Input, Level, Options, Skipped, Source};
+use crate::entities::{Gazetteer as CoreGazetteer, Matcher};
+use crate::error::Error;
+use crate::normalize::{normalize as core_normalize, ToneStyle};
+use crate::parallel::{self, Ctx};
+use crate::sentences::split_sentences;
+
+// ---------------------------------------------------------------------------------------------
+// errors
+
+fn raise(py: Python<'_>, class: &str, msg: String) -> PyErr {
+    match py
+        .import("vncooc.errors")
+        .and_then(|m| m.getattr(class))
+        .and_then(|c| c.call1((msg.clone(),)))
+    {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(_) => PyRuntimeError::new_err(msg),
+    }
+}
+
+fn to_py(py: Python<'_>, e: Error) -> PyErr {
+    match e {
+        Error::Gazetteer { .. } => raise(py, "GazetteerError", e.to_string()),
+        Error::InvalidArgument(m) => raise(py, "InvalidArgumentError", m),
+        Error::Io { .. } => raise(py, "ReadError", e.to_string()),
+        Error::Cancelled => pyo3::exceptions::PyKeyboardInterrupt::new_err("interrupted"),
+    }
+}
+
+trait OrPy<T> {
+    fn or_py(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> OrPy<T> for Result<T, Error> {
+    fn or_py(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| to_py(py, e))
+    }
+}
+
+/// Run `job` on a pool of `n_threads` with the GIL released. Every 100 ms the waiting thread
+/// checks for signals (Ctrl-C cancels the job, which stops at its next document) and reports
+/// progress to `progress(done)`. A panic in the core becomes `vncooc.errors.InternalError`.
+fn run<T: Send + 'static>(
+    py: Python<'_>,
+    n_threads: Option<usize>,
+    progress: Option<&Bound<'_, PyAny>>,
+    job: impl FnOnce(&Ctx) -> Result<T, Error> + Send + 'static,
+) -> PyResult<T> {
+    let n = parallel::resolve_threads(n_threads).or_py(py)?;
+    let pool = parallel::pool(n).or_py(py)?;
+    let ctx = Ctx::new();
+    let (tx, rx) = channel();
+    let job_ctx = Arc::clone(&ctx);
+    pool.spawn(move || {
+        let r = catch_unwind(AssertUnwindSafe(|| job(&job_ctx)));
+        let _ = tx.send(r);
+    });
+    let mut reported = usize::MAX;
+    let mut rx = Some(rx);
+    loop {
+        // the receiver moves into the GIL-free closure and back (it is Send but not Sync)
+        let (got, back) = match rx.take() {
+            Some(r) => py.detach(move || (r.recv_timeout(Duration::from_millis(100)), r)),
+            None => {
+                return Err(raise(
+                    py,
+                    "InternalError",
+                    "the result channel is gone".into(),
+                ))
+            }
+        };
+        rx = Some(back);
+        match got {
+            Ok(Ok(r)) => {
+                if let Some(cb) = progress {
+                    cb.call1((ctx.done(),))?;
+                }
+                return r.or_py(py);
+            }
+            Ok(Err(panic)) => {
+                let msg = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                return Err(raise(
+                    py,
+                    "InternalError",
+                    format!("internal error in the vncooc core (please report it): {msg}"),
+                ));
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if let Err(e) = py.check_signals() {
+                    ctx.cancel();
+                    if let Some(r) = rx.take() {
+                        let _ = py.detach(move || r.recv());
+                    }
+                    return Err(e);
+                }
+                if let Some(cb) = progress {
+                    let done = ctx.done();
+                    if done != reported {
+                        reported = done;
+                        cb.call1((done,))?;
+                    }
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(raise(
+                    py,
+                    "InternalError",
+                    "the worker thread vanished".into(),
+                ))
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// columns
+
+fn col_num<'py, T: Copy, const N: usize>(
+    py: Python<'py>,
+    dtype: &str,
+    values: impl Iterator<Item = T>,
+    to_le: fn(T) -> [u8; N],
+) -> PyResult<Bound<'py, PyTuple>> {
+    let bytes: Vec<u8> = values.flat_map(to_le).collect();
+    PyTuple::new(
+        py,
+        [
+            dtype.into_pyobject(py)?.into_any(),
+            PyBytes::new(py, &bytes).into_any(),
+        ],
+    )
+}
+
+fn col_u32<'py>(py: Python<'py>, v: impl Iterator<Item = u32>) -> PyResult<Bound<'py, PyTuple>> {
+    col_num(py, "<u4", v, u32::to_le_bytes)
+}
+
+fn col_u64<'py>(py: Python<'py>, v: impl Iterator<Item = u64>) -> PyResult<Bound<'py, PyTuple>> {
+    col_num(py, "<u8", v, u64::to_le_bytes)
+}
+
+/// A categorical column: i32 codes (-1 = missing) and the category labels.
+fn col_cat<'py, S: AsRef<str>>(
+    py: Python<'py>,
+    codes: impl Iterator<Item = i32>,
+    categories: &[S],
+) -> PyResult<Bound<'py, PyTuple>> {
+    let bytes: Vec<u8> = codes.flat_map(i32::to_le_bytes).collect();
+    let cats = PyList::new(py, categories.iter().map(|s| s.as_ref()))?;
+    PyTuple::new(
+        py,
+        [
+            "cat".into_pyobject(py)?.into_any(),
+            PyBytes::new(py, &bytes).into_any(),
+            cats.into_any(),
+        ],
+    )
+}
+
+fn col_str<'py, 'a>(
+    py: Python<'py>,
+    v: impl Iterator<Item = Option<&'a str>>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let list = PyList::new(py, v)?;
+    PyTuple::new(py, ["str".into_pyobject(py)?.into_any(), list.into_any()])
+}
+
+/// Codes of repeated strings, interned in first-seen order.
+#[derive(Default)]
+struct Interner<'a> {
+    index: HashMap<&'a str, i32>,
+    labels: Vec<&'a str>,
+}
+
+impl<'a> Interner<'a> {
+    fn code(&mut self, s: &'a str) -> i32 {
+        if let Some(&c) = self.index.get(s) {
+            return c;
+        }
+        let c = self.labels.len() as i32;
+        self.index.insert(s, c);
+        self.labels.push(s);
+        c
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// gazetteer
+
+/// A gazetteer and its compiled matchers (one per tone style, built on first use).
+#[pyclass(module = "vncooc._core", name = "Gazetteer", frozen)]
+pub struct PyGazetteer {
+    inner: Arc<CoreGazetteer>,
+    matchers: Mutex<HashMap<ToneStyle, Arc<Matcher>>>,
+}
+
+impl PyGazetteer {
+    fn wrap(g: CoreGazetteer) -> Self {
+        PyGazetteer {
+            inner: Arc::new(g),
+            matchers: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn matcher(&self, py: Python<'_>, style: ToneStyle) -> PyResult<Arc<Matcher>> {
+        let mut map = self.matchers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(m) = map.get(&style) {
+            return Ok(Arc::clone(m));
+        }
+        let g = Arc::clone(&self.inner);
+        let m = Arc::new(py.detach(|| Matcher::new(&g, style)).or_py(py)?);
+        map.insert(style, Arc::clone(&m));
+        Ok(m)
+    }
+}
+
+static DEFAULT_GAZETTEER: std::sync::OnceLock<Py<PyGazetteer>> = std::sync::OnceLock::new();
+
+fn default_gazetteer(py: Python<'_>) -> PyResult<Py<PyGazetteer>> {
+    if let Some(g) = DEFAULT_GAZETTEER.get() {
+        return Ok(g.clone_ref(py));
+    }
+    let g = CoreGazetteer::default_shared().or_py(py)?.clone();
+    let obj = Py::new(py, PyGazetteer::wrap(g))?;
+    Ok(DEFAULT_GAZETTEER.get_or_init(|| obj).clone_ref(py))
+}
+
+#[pymethods]
+impl PyGazetteer {
+    /// The bundled gazetteer.
+    #[staticmethod]
+    fn default(py: Python<'_>) -> PyResult<Py<PyGazetteer>> {
+        default_gazetteer(py)
+    }
+
+    /// A gazetteer from JSON Lines text; `base` adds these records to another gazetteer's.
+    #[staticmethod]
+    #[pyo3(signature = (text, source_name, base=None, stop_phrases=None))]
+    fn from_jsonl(
+        py: Python<'_>,
+        text: &str,
+        source_name: &str,
+        base: Option<&PyGazetteer>,
+        stop_phrases: Option<&str>,
+    ) -> PyResult<PyGazetteer> {
+        let mut g = base.map(|b| (*b.inner).clone()).unwrap_or_default();
+        g.add_jsonl(text, source_name).or_py(py)?;
+        if let Some(s) = stop_phrases {
+            g.add_stop_phrases(s);
+        }
+        let g = PyGazetteer::wrap(g);
+        g.matcher(py, ToneStyle::Old)?; // report alias conflicts now, not at first use
+        Ok(g)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Columns of the records: id, type, name_vi, name_en, wikidata, country, aliases (joined by "|").
+    fn records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let e = self.inner.entries();
+        let d = PyDict::new(py);
+        d.set_item(
+            "entity_id",
+            col_str(py, e.iter().map(|x| Some(x.id.as_str())))?,
+        )?;
+        d.set_item(
+            "entity_type",
+            col_str(py, e.iter().map(|x| Some(x.entity_type.as_str())))?,
+        )?;
+        d.set_item(
+            "name_vi",
+            col_str(py, e.iter().map(|x| Some(x.name_vi.as_str())))?,
+        )?;
+        d.set_item(
+            "name_en",
+            col_str(py, e.iter().map(|x| Some(x.name_en.as_str())))?,
+        )?;
+        d.set_item(
+            "wikidata",
+            col_str(py, e.iter().map(|x| x.wikidata.as_deref()))?,
+        )?;
+        d.set_item(
+            "country",
+            col_str(py, e.iter().map(|x| x.country.as_deref()))?,
+        )?;
+        let aliases: Vec<String> = e.iter().map(|x| x.aliases.join("|")).collect();
+        d.set_item(
+            "aliases",
+            col_str(py, aliases.iter().map(|s| Some(s.as_str())))?,
+        )?;
+        Ok(d)
+    }
+}
+
+fn gazetteer_or_default(py: Python<'_>, g: Option<Py<PyGazetteer>>) -> PyResult<Py<PyGazetteer>> {
+    match g {
+        Some(g) => Ok(g),
+        None => default_gazetteer(py),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// corpus
+
+fn compile_patterns(py: Python<'_>, pats: Option<Vec<String>>, what: &str) -> PyResult<Vec<Regex>> {
+    pats.unwrap_or_default()
+        .iter()
+        .map(|p| {
+            Regex::new(p).map_err(|e| {
+                to_py(
+                    py,
+                    Error::InvalidArgument(format!("invalid {what} pattern {p:?}: {e}")),
+                )
+            })
+        })
+        .collect()
+}
+
+/// A processed corpus: documents with their sentences and mentions, and the skipped inputs.
+#[pyclass(module = "vncooc._core", name = "Corpus", frozen)]
+pub struct PyCorpus {
+    docs: Arc<Vec<Doc>>,
+    skipped: Vec<Skipped>,
+    matcher: Arc<Matcher>,
+    n_threads: Option<usize>,
+}
+
+#[pymethods]
+impl PyCorpus {
+    /// Build a corpus. Either `texts` or `paths` is given, aligned with `ids`, `dates`, `sources`.
+    #[staticmethod]
+    #[pyo3(signature = (ids, texts=None, paths=None, dates=None, sources=None, gazetteer=None,
+                        n_threads=None, tone_style="old", clean=true, drop_patterns=None,
+                        keep_patterns=None, progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        py: Python<'_>,
+        ids: Vec<String>,
+        texts: Option<Vec<String>>,
+        paths: Option<Vec<String>>,
+        dates: Option<Vec<Option<String>>>,
+        sources: Option<Vec<Option<String>>>,
+        gazetteer: Option<Py<PyGazetteer>>,
+        n_threads: Option<usize>,
+        tone_style: &str,
+        clean: bool,
+        drop_patterns: Option<Vec<String>>,
+        keep_patterns: Option<Vec<String>>,
+        progress: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<PyCorpus> {
+        let style: ToneStyle = tone_style.parse().or_py(py)?;
+        let n = ids.len();
+        let sources_in: Vec<Source> = match (texts, paths) {
+            (Some(t), None) => t.into_iter().map(Source::Text).collect(),
+            (None, Some(p)) => p.into_iter().map(|p| Source::File(p.into())).collect(),
+            _ => {
+                return Err(to_py(
+                    py,
+                    Error::InvalidArgument("give exactly one of texts or paths".into()),
+                ))
+            }
+        };
+        let dates = dates.unwrap_or_else(|| vec![None; n]);
+        let outlets = sources.unwrap_or_else(|| vec![None; n]);
+        if sources_in.len() != n || dates.len() != n || outlets.len() != n {
+            return Err(to_py(
+                py,
+                Error::InvalidArgument(
+                    "ids, texts/paths, dates and sources differ in length".into(),
+                ),
+            ));
+        }
+        let opts = Options {
+            tone_style: style,
+            clean: CleanOptions {
+                drop: compile_patterns(py, drop_patterns, "drop")?,
+                keep: compile_patterns(py, keep_patterns, "keep")?,
+            },
+            no_clean: !clean,
+        };
+        let gaz = gazetteer_or_default(py, gazetteer)?;
+        let matcher = gaz.get().matcher(py, style)?;
+        let inputs: Vec<Input> = ids
+            .into_iter()
+            .zip(sources_in)
+            .zip(dates.into_iter().zip(outlets))
+            .map(|((id, source), (date, outlet))| Input {
+                id,
+                source,
+                date,
+                outlet,
+            })
+            .collect();
+        let m = Arc::clone(&matcher);
+        let outcomes = run(py, n_threads, progress.as_ref(), move |ctx| {
+            corpus::process(inputs, &m, &opts, ctx)
+        })?;
+        let mut docs = Vec::with_capacity(outcomes.len());
+        let mut skipped = Vec::new();
+        for o in outcomes {
+            match o {
+                Ok(d) => docs.push(d),
+                Err(s) => skipped.push(s),
+            }
+        }
+        Ok(PyCorpus {
+            docs: Arc::new(docs),
+            skipped,
+            matcher,
+            n_threads,
+        })
+    }
+
+    fn __len__(&self) -> usize {
+        self.docs.len()
+    }
+
+    fn documents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let docs = &*self.docs;
+        let d = PyDict::new(py);
+        d.set_item(
+            "doc_id",
+            col_str(py, docs.iter().map(|x| Some(x.id.as_str())))?,
+        )?;
+        d.set_item(
+            "title",
+            col_str(py, docs.iter().map(|x| x.title.as_deref()))?,
+        )?;
+        d.set_item("date", col_str(py, docs.iter().map(|x| x.date.as_deref()))?)?;
+        d.set_item(
+            "date_source",
+            col_str(py, docs.iter().map(|x| x.date_origin))?,
+        )?;
+        d.set_item(
+            "source",
+            col_str(py, docs.iter().map(|x| x.source.as_deref()))?,
+        )?;
+        d.set_item(
+            "text",
+            col_str(py, docs.iter().map(|x| Some(x.text.as_str())))?,
+        )?;
+        d.set_item("n_chars", col_u32(py, docs.iter().map(|x| x.n_chars))?)?;
+        d.set_item(
+            "n_sentences",
+            col_u32(py, docs.iter().map(|x| x.sentences.len() as u32))?,
+        )?;
+        d.set_item("n_tokens", col_u32(py, docs.iter().map(|x| x.n_tokens))?)?;
+        d.set_item(
+            "n_mentions",
+            col_u32(py, docs.iter().map(|x| x.mentions.len() as u32))?,
+        )?;
+        d.set_item(
+            "n_removed",
+            col_u32(py, docs.iter().map(|x| x.removed.len() as u32))?,
+        )?;
+        d.set_item(
+            "invalid_bytes",
+            col_u64(py, docs.iter().map(|x| x.invalid_bytes))?,
+        )?;
+        Ok(d)
+    }
+
+    fn doc_ids(&self) -> Vec<String> {
+        self.docs.iter().map(|d| d.id.clone()).collect()
+    }
+
+    fn sentences<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let docs = &*self.docs;
+        let n: usize = docs.iter().map(|d| d.sentences.len()).sum();
+        let mut doc_codes = Vec::with_capacity(n);
+        let mut sent_ids = Vec::with_capacity(n);
+        let mut starts = Vec::with_capacity(n);
+        let mut ends = Vec::with_capacity(n);
+        let mut texts: Vec<&str> = Vec::with_capacity(n);
+        for (di, doc) in docs.iter().enumerate() {
+            let mut byte_of = byte_offsets(&doc.text);
+            for (si, &(s, e)) in doc.sentences.iter().enumerate() {
+                doc_codes.push(di as i32);
+                sent_ids.push(si as u32);
+                starts.push(s);
+                ends.push(e);
+                let (bs, be) = (byte_of(s), byte_of(e));
+                texts.push(&doc.text[bs..be]);
+            }
+        }
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        let d = PyDict::new(py);
+        d.set_item("doc_id", col_cat(py, doc_codes.into_iter(), &ids)?)?;
+        d.set_item("sent_id", col_u32(py, sent_ids.into_iter())?)?;
+        d.set_item("start", col_u32(py, starts.into_iter())?)?;
+        d.set_item("end", col_u32(py, ends.into_iter())?)?;
+        d.set_item("text", col_str(py, texts.into_iter().map(Some))?)?;
+        Ok(d)
+    }
+
+    fn mentions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let docs = &*self.docs;
+        let ents = self.matcher.entities();
+        let n: usize = docs.iter().map(|d| d.mentions.len()).sum();
+        let mut doc_codes = Vec::with_capacity(n);
+        let (mut sent, mut start, mut end) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let mut ent = Vec::with_capacity(n);
+        let mut surfaces = Interner::default();
+        let mut surface_codes = Vec::with_capacity(n);
+        for (di, doc) in docs.iter().enumerate() {
+            let mut byte_of = byte_offsets(&doc.text);
+            for m in &doc.mentions {
+                doc_codes.push(di as i32);
+                sent.push(m.sent);
+                start.push(m.start);
+                end.push(m.end);
+                ent.push(m.entity as i32);
+                let (bs, be) = (byte_of(m.start), byte_of(m.end));
+                surface_codes.push(surfaces.code(&doc.text[bs..be]));
+            }
+        }
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        let eids: Vec<&str> = ents.iter().map(|e| e.id.as_str()).collect();
+        let etypes: Vec<&str> = crate::entities::EntityType::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .collect();
+        let enames: Vec<&str> = ents.iter().map(|e| e.name_vi.as_str()).collect();
+        let d = PyDict::new(py);
+        d.set_item("doc_id", col_cat(py, doc_codes.into_iter(), &ids)?)?;
+        d.set_item("sent_id", col_u32(py, sent.into_iter())?)?;
+        d.set_item("start", col_u32(py, start.into_iter())?)?;
+        d.set_item("end", col_u32(py, end.into_iter())?)?;
+        d.set_item(
+            "surface",
+            col_cat(py, surface_codes.into_iter(), &surfaces.labels)?,
+        )?;
+        d.set_item("entity_id", col_cat(py, ent.iter().copied(), &eids)?)?;
+        d.set_item(
+            "entity_type",
+            col_cat(
+                py,
+                ent.iter().map(|&e| ents[e as usize].entity_type as i32),
+                &etypes,
+            )?,
+        )?;
+        d.set_item("entity_name", col_cat(py, ent.iter().copied(), &enames)?)?;
+        Ok(d)
+    }
+
+    /// Per entity found: mentions and documents, sorted by mentions (descending) then id.
+    fn entities<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let ents = self.matcher.entities();
+        let mut mentions = vec![0u64; ents.len()];
+        let mut documents = vec![0u64; ents.len()];
+        let mut seen = vec![usize::MAX; ents.len()];
+        for (di, doc) in self.docs.iter().enumerate() {
+            for m in &doc.mentions {
+                let e = m.entity as usize;
+                mentions[e] += 1;
+                if seen[e] != di {
+                    seen[e] = di;
+                    documents[e] += 1;
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..ents.len()).filter(|&e| mentions[e] > 0).collect();
+        order.sort_by(|&a, &b| {
+            mentions[b]
+                .cmp(&mentions[a])
+                .then(ents[a].id.cmp(&ents[b].id))
+        });
+        let d = PyDict::new(py);
+        d.set_item(
+            "entity_id",
+            col_str(py, order.iter().map(|&e| Some(ents[e].id.as_str())))?,
+        )?;
+        d.set_item(
+            "entity_type",
+            col_str(
+                py,
+                order.iter().map(|&e| Some(ents[e].entity_type.as_str())),
+            )?,
+        )?;
+        d.set_item(
+            "entity_name",
+            col_str(py, order.iter().map(|&e| Some(ents[e].name_vi.as_str())))?,
+        )?;
+        d.set_item(
+            "name_en",
+            col_str(py, order.iter().map(|&e| Some(ents[e].name_en.as_str())))?,
+        )?;
+        d.set_item("mentions", col_u64(py, order.iter().map(|&e| mentions[e]))?)?;
+        d.set_item(
+            "documents",
+            col_u64(py, order.iter().map(|&e| documents[e]))?,
+        )?;
+        Ok(d)
+    }
+
+    #[pyo3(signature = (level="sentence", min_count=1))]
+    fn cooccurrence<'py>(
+        &self,
+        py: Python<'py>,
+        level: &str,
+        min_count: u64,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let level: Level = level.parse().or_py(py)?;
+        let docs = Arc::clone(&self.docs);
+        let counts = run(py, self.n_threads, None, move |_| {
+            Ok(corpus::cooccurrence(&docs, level))
+        })?;
+        let rows = counts.rows(min_count.max(1));
+        let ents = self.matcher.entities();
+        let eids: Vec<&str> = ents.iter().map(|e| e.id.as_str()).collect();
+        let d = PyDict::new(py);
+        d.set_item(
+            "entity_a",
+            col_cat(py, rows.iter().map(|r| r.a as i32), &eids)?,
+        )?;
+        d.set_item(
+            "entity_b",
+            col_cat(py, rows.iter().map(|r| r.b as i32), &eids)?,
+        )?;
+        d.set_item("count", col_u64(py, rows.iter().map(|r| r.count))?)?;
+        d.set_item("n_a", col_u64(py, rows.iter().map(|r| r.n_a))?)?;
+        d.set_item("n_b", col_u64(py, rows.iter().map(|r| r.n_b))?)?;
+        d.set_item(
+            "n_contexts",
+            col_u64(py, rows.iter().map(|r| r.n_contexts))?,
+        )?;
+        Ok(d)
+    }
+
+    fn removed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let docs = &*self.docs;
+        let mut doc_codes = Vec::new();
+        let mut line_no = Vec::new();
+        let mut texts: Vec<&str> = Vec::new();
+        let mut reasons = Vec::new();
+        for (di, doc) in docs.iter().enumerate() {
+            for r in &doc.removed {
+                doc_codes.push(di as i32);
+                line_no.push(r.line_no as u32);
+                texts.push(&r.text);
+                reasons.push(
+                    crate::clean::Reason::ALL
+                        .iter()
+                        .position(|x| *x == r.reason)
+                        .unwrap_or(0) as i32,
+                );
+            }
+        }
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        let labels: Vec<&str> = crate::clean::Reason::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect();
+        let d = PyDict::new(py);
+        d.set_item("doc_id", col_cat(py, doc_codes.into_iter(), &ids)?)?;
+        d.set_item("line_no", col_u32(py, line_no.into_iter())?)?;
+        d.set_item("text", col_str(py, texts.into_iter().map(Some))?)?;
+        d.set_item("reason", col_cat(py, reasons.into_iter(), &labels)?)?;
+        Ok(d)
+    }
+
+    fn skipped<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = &self.skipped;
+        let d = PyDict::new(py);
+        d.set_item(
+            "input_index",
+            col_u64(py, s.iter().map(|x| x.index as u64))?,
+        )?;
+        d.set_item(
+            "source",
+            col_str(py, s.iter().map(|x| Some(x.id.as_str())))?,
+        )?;
+        d.set_item(
+            "reason",
+            col_str(py, s.iter().map(|x| Some(x.reason.as_str())))?,
+        )?;
+        Ok(d)
+    }
+}
+
+/// Character offset → byte offset for one text, for increasing offsets (restarts if they go back).
+fn byte_offsets(text: &str) -> impl FnMut(u32) -> usize + '_ {
+    let mut it = text.char_indices();
+    let mut pos = 0u32;
+    let mut byte = 0usize;
+    move |target: u32| {
+        if target < pos {
+            it = text.char_indices();
+            pos = 0;
+            byte = 0;
+        }
+        while pos < target {
+            match it.next() {
+                Some((_, c)) => {
+                    byte += c.len_utf8();
+                    pos += 1;
+                }
+                None => break,
+            }
+        }
+        byte
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// functions on one string
+
+#[pyfunction]
+#[pyo3(signature = (text, tone_style="old"))]
+fn normalize(py: Python<'_>, text: &str, tone_style: &str) -> PyResult<String> {
+    let style: ToneStyle = tone_style.parse().or_py(py)?;
+    Ok(py.detach(|| core_normalize(text, style)))
+}
+
+/// Clean one article: (text, title, date, date_source, source, [(line_no, text, reason)]).
+#[pyfunction]
+#[pyo3(signature = (text, tone_style="old", drop_patterns=None, keep_patterns=None))]
+fn clean<'py>(
+    py: Python<'py>,
+    text: &str,
+    tone_style: &str,
+    drop_patterns: Option<Vec<String>>,
+    keep_patterns: Option<Vec<String>>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let style: ToneStyle = tone_style.parse().or_py(py)?;
+    let opts = CleanOptions {
+        drop: compile_patterns(py, drop_patterns, "drop")?,
+        keep: compile_patterns(py, keep_patterns, "keep")?,
+    };
+    let c = py.detach(|| core_clean(&core_normalize(text, style), &opts));
+    let removed = PyList::empty(py);
+    for r in &c.removed {
+        removed.append((r.line_no, r.text.as_str(), r.reason.as_str()))?;
+    }
+    let (date, origin) = match &c.date {
+        Some(d) => (Some(d.iso.as_str()), Some(d.origin)),
+        None => (None, None),
+    };
+    (
+        c.text.as_str(),
+        c.title.as_deref(),
+        date,
+        origin,
+        c.source.as_deref(),
+        removed,
+    )
+        .into_pyobject(py)
+}
+
+/// Sentence spans (character offsets) of `text` as given (no normalization).
+#[pyfunction]
+fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
+    let spans = split_sentences(text);
+    let mut out = Vec::with_capacity(spans.len());
+    let mut chars = 0usize;
+    let mut byte = 0usize;
+    for (s, e) in spans {
+        chars += text[byte..s].chars().count();
+        let cs = chars;
+        chars += text[s..e].chars().count();
+        byte = e;
+        out.push((cs, chars));
+    }
+    out
+}
+
+/// Mentions in `text` as given: [(start, end, surface, entity_id, entity_type, entity_name)].
+/// The text is matched after normalization only if it is already normalized; callers normalize.
+#[pyfunction]
+#[pyo3(signature = (text, gazetteer=None, tone_style="old"))]
+fn find_entities<'py>(
+    py: Python<'py>,
+    text: &str,
+    gazetteer: Option<Py<PyGazetteer>>,
+    tone_style: &str,
+) -> PyResult<Bound<'py, PyList>> {
+    let style: ToneStyle = tone_style.parse().or_py(py)?;
+    let gaz = gazetteer_or_default(py, gazetteer)?;
+    let matcher = gaz.get().matcher(py, style)?;
+    let found = py.detach(|| matcher.find(text));
+    let ents = matcher.entities();
+    let out = PyList::empty(py);
+    let mut byte = 0usize;
+    let mut chars = 0usize;
+    for m in found {
+        chars += text[byte..m.start].chars().count();
+        let cs = chars;
+        chars += text[m.start..m.end].chars().count();
+        byte = m.end;
+        let e = &ents[m.entity as usize];
+        out.append((
+            cs,
+            chars,
+            &text[m.start..m.end],
+            e.id.as_str(),
+            e.entity_type.as_str(),
+            e.name_vi.as_str(),
+        ))?;
+    }
+    Ok(out)
+}
+
+/// Number of threads a call with `n_threads` would use.
+#[pyfunction]
+#[pyo3(signature = (n_threads=None))]
+fn resolve_threads(py: Python<'_>, n_threads: Option<usize>) -> PyResult<usize> {
+    parallel::resolve_threads(n_threads).or_py(py)
+}
+
+/// Called in a forked child: the parent's thread pools do not exist there.
+#[pyfunction]
+fn _after_fork() {
+    parallel::forget_pools_after_fork();
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyGazetteer>()?;
+    m.add_class::<PyCorpus>()?;
+    m.add_function(wrap_pyfunction!(normalize, m)?)?;
+    m.add_function(wrap_pyfunction!(clean, m)?)?;
+    m.add_function(wrap_pyfunction!(sentence_spans, m)?)?;
+    m.add_function(wrap_pyfunction!(find_entities, m)?)?;
+    m.add_function(wrap_pyfunction!(resolve_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(_after_fork, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
