@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A gazetteer file or record is malformed; `line` is 1-based (0 when not line-oriented).
-    #[error("{source_name}:{line}: {message}")]
+    #[error("{}", located(source_name, *line, message))]
     Gazetteer {
         source_name: String,
         line: usize,
@@ -28,3 +28,11 @@ pub enum Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+fn located(source_name: &str, line: usize, message: &str) -> String {
+    if line == 0 {
+        format!("{source_name}: {message}")
+    } else {
+        format!("{source_name}:{line}: {message}")
+    }
+}

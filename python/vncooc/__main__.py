@@ -66,13 +66,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--level", choices=["sentence", "document"], default="sentence",
-                        help="co-occurrence context (default: sentence)")
+    common.add_argument(
+        "--level",
+        choices=["sentence", "document"],
+        default="sentence",
+        help="co-occurrence context (default: sentence)",
+    )
     common.add_argument("--out", type=Path, help="write the tables to this folder")
-    common.add_argument("--format", choices=["csv", "parquet"], default="csv",
-                        help="table format with --out (parquet needs pyarrow)")
-    common.add_argument("--threads", type=int, default=None,
-                        help="threads (default: VNCOOC_NUM_THREADS or all cores)")
+    common.add_argument(
+        "--format",
+        choices=["csv", "parquet"],
+        default="csv",
+        help="table format with --out (parquet needs pyarrow)",
+    )
+    common.add_argument(
+        "--threads", type=int, default=None, help="threads (default: VNCOOC_NUM_THREADS or all cores)"
+    )
     common.add_argument("--top", type=int, default=10, help="rows in the printed summary")
     sub.add_parser("demo", parents=[common], help="analyse the embedded sample corpus")
     an = sub.add_parser("analyze", parents=[common], help="analyse a folder of .txt files or a .jsonl file")
@@ -86,8 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             corpus = load_sample(n_threads=args.threads)
         elif args.path.suffix == ".jsonl":
-            corpus = Corpus.from_jsonl(args.path, text=args.text_field, id=args.id_field,
-                                       n_threads=args.threads)
+            corpus = Corpus.from_jsonl(
+                args.path, text=args.text_field, id=args.id_field, n_threads=args.threads
+            )
         else:
             corpus = Corpus.from_dir(args.path, pattern=args.pattern, n_threads=args.threads)
         seconds = time.perf_counter() - t0

@@ -106,8 +106,8 @@ class Corpus:
         ids: Sequence[Any],
         texts: Sequence[Any] | None = None,
         paths: Sequence[str] | None = None,
-        dates: Sequence[Any] | None = None,
-        sources: Sequence[Any] | None = None,
+        dates: Iterable[Any] | None = None,
+        sources: Iterable[Any] | None = None,
         *,
         gazetteer: Gazetteer | None = None,
         n_threads: int | None = None,
@@ -121,10 +121,10 @@ class Corpus:
         n = len(ids)
         str_ids = [str(i) for i in ids]
         seen: set[str] = set()
-        for i in str_ids:
-            if i in seen:
-                raise DuplicateIdError(f"document id {i!r} occurs more than once")
-            seen.add(i)
+        for doc_id in str_ids:
+            if doc_id in seen:
+                raise DuplicateIdError(f"document id {doc_id!r} occurs more than once")
+            seen.add(doc_id)
         dates_l = _seq(dates, n, "dates")
         sources_l = _seq(sources, n, "sources")
         if n_threads is not None and (not isinstance(n_threads, int) or n_threads < 1):

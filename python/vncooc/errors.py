@@ -4,15 +4,15 @@ built-in exception a caller would naturally catch (``ValueError``, ``OSError`` .
 from __future__ import annotations
 
 __all__ = [
-    "VncoocError",
-    "InputError",
-    "InvalidArgumentError",
-    "DuplicateIdError",
-    "JsonlError",
-    "GazetteerError",
     "CorpusNotFoundError",
-    "ReadError",
+    "DuplicateIdError",
+    "GazetteerError",
+    "InputError",
     "InternalError",
+    "InvalidArgumentError",
+    "JsonlError",
+    "ReadError",
+    "VncoocError",
 ]
 
 

@@ -35,9 +35,7 @@ class Gazetteer:
         return cls(_core.Gazetteer.default())
 
     @classmethod
-    def from_jsonl(
-        cls, path: str | os.PathLike[str], *, extend_default: bool = True
-    ) -> Gazetteer:
+    def from_jsonl(cls, path: str | os.PathLike[str], *, extend_default: bool = True) -> Gazetteer:
         """Records from a JSON Lines file, added to the default gazetteer unless
         ``extend_default=False``."""
         p = Path(path)
@@ -47,9 +45,7 @@ class Gazetteer:
         return cls._from_text(text, str(p), extend_default)
 
     @classmethod
-    def from_records(
-        cls, records: Iterable[Mapping[str, Any]], *, extend_default: bool = True
-    ) -> Gazetteer:
+    def from_records(cls, records: Iterable[Mapping[str, Any]], *, extend_default: bool = True) -> Gazetteer:
         """Records given as dicts; errors name the record's 1-based position."""
         lines = []
         for i, r in enumerate(records, start=1):

@@ -9,7 +9,7 @@ import pandas as pd
 from . import _core
 from .gazetteer import Gazetteer
 
-__all__ = ["normalize", "clean", "Cleaned", "sent_tokenize", "find_entities", "Mention"]
+__all__ = ["Cleaned", "Mention", "clean", "find_entities", "normalize", "sent_tokenize"]
 
 
 def normalize(text: str, tone_style: str = "old") -> str:
@@ -39,9 +39,7 @@ def clean(
     """Normalize and clean one article: web furniture out (with the reason for every dropped
     line in ``removed``), repeated paragraphs kept once, title first; date and source read from
     the article."""
-    t, title, date, origin, source, removed = _core.clean(
-        text, tone_style, drop_patterns, keep_patterns
-    )
+    t, title, date, origin, source, removed = _core.clean(text, tone_style, drop_patterns, keep_patterns)
     df = pd.DataFrame(removed, columns=["line_no", "text", "reason"])
     return Cleaned(t, title, date, origin, source, df)
 
@@ -62,9 +60,7 @@ class Mention(NamedTuple):
     entity_name: str
 
 
-def find_entities(
-    text: str, gazetteer: Gazetteer | None = None, tone_style: str = "old"
-) -> list[Mention]:
+def find_entities(text: str, gazetteer: Gazetteer | None = None, tone_style: str = "old") -> list[Mention]:
     """Entity mentions in ``text``. The text is normalized first (so offsets refer to
     ``normalize(text, tone_style)``, which equals ``text`` for already-normalized input)."""
     norm = _core.normalize(text, tone_style)

@@ -1,0 +1,180 @@
+"""Throughput of vncooc against a pure-Python baseline doing the same job, in the same run.
+
+    python bench/run.py --size 50MB            # writes bench/out/results.json and results.md
+
+The corpus is generated from the embedded sample (our own articles): paragraphs recombined,
+dates and outlets varied, page furniture and duplicate articles injected. The job timed is
+the end-to-end pass (normalize, clean, sentences, syllables, entities) plus sentence-level
+co-occurrence; the baseline does the same steps with the standard library (unicodedata NFC,
+the same furniture phrases, regex sentences and syllables, dictionary longest-match entities
+over the same gazetteer, Counter co-occurrence).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import platform
+import random
+import re
+import resource
+import sys
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import vncooc
+
+FURNITURE = ["Tin liên quan", "Đọc nhiều", "Cùng chuyên mục", "TIN MỚI", "Trả lời", "0 bình luận", "Chia sẻ"]
+
+
+def parse_size(s: str) -> int:
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMG]?B)?", s.strip(), re.I)
+    if not m:
+        raise SystemExit(f"bad --size {s!r}")
+    unit = (m.group(2) or "B").upper()
+    return int(float(m.group(1)) * {"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9}[unit])
+
+
+def generate(size: int, seed: int = 7) -> list[str]:
+    """About `size` bytes of articles recombined from the sample corpus."""
+    rng = random.Random(seed)
+    sample = [json.loads(line)["text"] for line in Path(vncooc.sample_path()).read_text("utf-8").splitlines() if line]
+    paragraphs = [p for t in sample for p in t.split("\n") if len(p) > 80]
+    texts: list[str] = []
+    total = 0
+    while total < size:
+        if texts and rng.random() < 0.05:  # a republished duplicate
+            t = rng.choice(texts)
+        else:
+            head = rng.choice(sample).split("\n", 1)[0]
+            body = rng.sample(paragraphs, k=min(len(paragraphs), rng.randint(4, 12)))
+            day = f"Thứ hai, {rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(2020, 2025)} 08:00 GMT+7"
+            furniture = rng.sample(FURNITURE, k=3)
+            t = "\n\n".join([head, day, *body, *furniture, "(Theo TTXVN)"])
+        texts.append(t)
+        total += len(t.encode())
+    return texts
+
+
+class Baseline:
+    """The same job in pure Python."""
+
+    def __init__(self) -> None:
+        g = vncooc.Gazetteer.default().to_pandas()
+        self.alias: dict[str, str] = {}
+        for eid, aliases in zip(g.entity_id, g.aliases, strict=True):
+            for a in str(aliases).split("|"):
+                self.alias.setdefault(unicodedata.normalize("NFC", a), eid)
+        self.max_len = max(len(a.split()) for a in self.alias)
+        self.furniture = {f.casefold() for f in FURNITURE}
+        self.sent_re = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ\"“(])")
+        self.syl_re = re.compile(r"\w+|[^\w\s]")
+
+    def run(self, texts: list[str]) -> Counter:
+        pairs: Counter = Counter()
+        for text in texts:
+            text = unicodedata.normalize("NFC", text)
+            lines = [ln.strip() for ln in text.split("\n")]
+            seen: set[str] = set()
+            kept = []
+            for ln in lines:
+                if not ln or ln.casefold() in self.furniture or ln.startswith("(") or ln in seen:
+                    continue
+                seen.add(ln)
+                kept.append(ln)
+            for ln in kept:
+                for sent in self.sent_re.split(ln):
+                    self.syl_re.findall(sent)
+                    words = sent.split()
+                    found = set()
+                    i = 0
+                    while i < len(words):
+                        for n in range(min(self.max_len, len(words) - i), 0, -1):
+                            cand = " ".join(words[i : i + n]).strip(".,;:!?\"“”()")
+                            if cand in self.alias:
+                                found.add(self.alias[cand])
+                                i += n
+                                break
+                        else:
+                            i += 1
+                    pairs.update(itertools.combinations(sorted(found), 2))
+        return pairs
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", default="20MB", help="corpus size (default 20MB)")
+    ap.add_argument("--threads", default="1,2", help="thread counts to time (default 1,2)")
+    ap.add_argument("--baseline-size", default="5MB", help="part of the corpus the baseline runs on")
+    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    args = ap.parse_args()
+
+    texts = generate(parse_size(args.size))
+    nbytes = sum(len(t.encode()) for t in texts)
+    rows = []
+    for n in [int(x) for x in args.threads.split(",")]:
+        t0 = time.perf_counter()
+        corpus = vncooc.Corpus.from_texts(texts, n_threads=n)
+        t1 = time.perf_counter()
+        corpus._core.cooccurrence("sentence", 1)
+        t2 = time.perf_counter()
+        corpus.mentions()
+        corpus.documents()
+        t3 = time.perf_counter()
+        rows.append(
+            {
+                "threads": n,
+                "pipeline_s": t1 - t0,
+                "cooccurrence_s": t2 - t1,
+                "to_pandas_s": t3 - t2,
+                "mb_per_s": nbytes / 1e6 / (t2 - t0),
+                "docs_per_s": len(texts) / (t2 - t0),
+                "mentions": int(corpus.documents()["n_mentions"].sum()),
+            }
+        )
+        del corpus
+    base_size = parse_size(args.baseline_size)
+    sub, acc = [], 0
+    for t in texts:
+        if acc >= base_size:
+            break
+        sub.append(t)
+        acc += len(t.encode())
+    t0 = time.perf_counter()
+    Baseline().run(sub)
+    base_s = time.perf_counter() - t0
+    base_mbs = acc / 1e6 / base_s
+    result = {
+        "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
+        "corpus": {"bytes": nbytes, "documents": len(texts)},
+        "vncooc": rows,
+        "baseline": {"bytes": acc, "seconds": base_s, "mb_per_s": base_mbs},
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(result, indent=2))
+    md = [
+        f"Corpus: {nbytes / 1e6:.1f} MB, {len(texts)} documents (generated from the sample).",
+        "",
+        "| threads | pipeline s | co-occurrence s | to pandas s | MB/s | docs/s | × baseline |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        md.append(
+            f"| {r['threads']} | {r['pipeline_s']:.2f} | {r['cooccurrence_s']:.3f} | {r['to_pandas_s']:.3f} "
+            f"| {r['mb_per_s']:.1f} | {r['docs_per_s']:.0f} | {r['mb_per_s'] / base_mbs:.1f} |"
+        )
+    md += ["", f"Pure-Python baseline: {base_mbs:.2f} MB/s on {acc / 1e6:.1f} MB. Peak RSS {peak_rss_mb():.0f} MB."]
+    (args.out / "results.md").write_text("\n".join(md) + "\n")
+    print("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()

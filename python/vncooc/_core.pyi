@@ -1,0 +1,74 @@
+# Hand-written stub of the private extension module vncooc._core (checked with mypy.stubtest).
+from collections.abc import Callable
+from typing import Any, final
+
+# A column: ("str", list), ("cat", codes_bytes, categories) or (numpy dtype string, bytes).
+_Column = tuple[Any, ...]
+
+__version__: str
+__all__ = [
+    "Corpus",
+    "Gazetteer",
+    "__version__",
+    "_after_fork",
+    "clean",
+    "find_entities",
+    "normalize",
+    "resolve_threads",
+    "sentence_spans",
+]
+
+@final
+class Gazetteer:
+    @staticmethod
+    def default() -> Gazetteer: ...
+    @staticmethod
+    def from_jsonl(
+        text: str,
+        source_name: str,
+        base: Gazetteer | None = None,
+        stop_phrases: str | None = None,
+    ) -> Gazetteer: ...
+    def __len__(self) -> int: ...
+    def records(self) -> dict[str, _Column]: ...
+
+@final
+class Corpus:
+    @staticmethod
+    def build(
+        ids: list[str],
+        texts: list[str] | None = None,
+        paths: list[str] | None = None,
+        dates: list[str | None] | None = None,
+        sources: list[str | None] | None = None,
+        gazetteer: Gazetteer | None = None,
+        n_threads: int | None = None,
+        tone_style: str = "old",
+        clean: bool = True,
+        drop_patterns: list[str] | None = None,
+        keep_patterns: list[str] | None = None,
+        progress: Callable[[int], Any] | None = None,
+    ) -> Corpus: ...
+    def __len__(self) -> int: ...
+    def documents(self) -> dict[str, _Column]: ...
+    def doc_ids(self) -> list[str]: ...
+    def sentences(self) -> dict[str, _Column]: ...
+    def mentions(self) -> dict[str, _Column]: ...
+    def entities(self) -> dict[str, _Column]: ...
+    def cooccurrence(self, level: str = "sentence", min_count: int = 1) -> dict[str, _Column]: ...
+    def removed(self) -> dict[str, _Column]: ...
+    def skipped(self) -> dict[str, _Column]: ...
+
+def normalize(text: str, tone_style: str = "old") -> str: ...
+def clean(
+    text: str,
+    tone_style: str = "old",
+    drop_patterns: list[str] | None = None,
+    keep_patterns: list[str] | None = None,
+) -> tuple[str, str | None, str | None, str | None, str | None, list[tuple[int, str, str]]]: ...
+def sentence_spans(text: str) -> list[tuple[int, int]]: ...
+def find_entities(
+    text: str, gazetteer: Gazetteer | None = None, tone_style: str = "old"
+) -> list[tuple[int, int, str, str, str, str]]: ...
+def resolve_threads(n_threads: int | None = None) -> int: ...
+def _after_fork() -> None: ...
