@@ -41,7 +41,11 @@ def parse_size(s: str) -> int:
 def generate(size: int, seed: int = 7) -> list[str]:
     """About `size` bytes of articles recombined from the sample corpus."""
     rng = random.Random(seed)
-    sample = [json.loads(line)["text"] for line in Path(vncooc.sample_path()).read_text("utf-8").splitlines() if line]
+    sample = [
+        json.loads(line)["text"]
+        for line in Path(vncooc.sample_path()).read_text("utf-8").splitlines()
+        if line
+    ]
     paragraphs = [p for t in sample for p in t.split("\n") if len(p) > 80]
     texts: list[str] = []
     total = 0
@@ -93,7 +97,7 @@ class Baseline:
                     i = 0
                     while i < len(words):
                         for n in range(min(self.max_len, len(words) - i), 0, -1):
-                            cand = " ".join(words[i : i + n]).strip(".,;:!?\"“”()")
+                            cand = " ".join(words[i : i + n]).strip('.,;:!?"“”()')
                             if cand in self.alias:
                                 found.add(self.alias[cand])
                                 i += n
@@ -171,7 +175,10 @@ def main() -> None:
             f"| {r['threads']} | {r['pipeline_s']:.2f} | {r['cooccurrence_s']:.3f} | {r['to_pandas_s']:.3f} "
             f"| {r['mb_per_s']:.1f} | {r['docs_per_s']:.0f} | {r['mb_per_s'] / base_mbs:.1f} |"
         )
-    md += ["", f"Pure-Python baseline: {base_mbs:.2f} MB/s on {acc / 1e6:.1f} MB. Peak RSS {peak_rss_mb():.0f} MB."]
+    md += [
+        "",
+        f"Pure-Python baseline: {base_mbs:.2f} MB/s on {acc / 1e6:.1f} MB. Peak RSS {peak_rss_mb():.0f} MB.",
+    ]
     (args.out / "results.md").write_text("\n".join(md) + "\n")
     print("\n".join(md))
 

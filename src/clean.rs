@@ -119,8 +119,34 @@ const FURNITURE_LINES: &[&str] = &[
     "theo dõi",
 ];
 
+/// Headers of related-article boxes: headline-like lines after one are links, not prose.
+const SECTION_HEADERS: &[&str] = &[
+    "tin liên quan",
+    "tin cùng chuyên mục",
+    "cùng chuyên mục",
+    "đọc nhiều",
+    "đọc nhiều nhất",
+    "xem nhiều",
+    "xem nhiều nhất",
+    "tin xem nhiều",
+    "tin đọc nhiều",
+    "tin mới",
+    "tin mới nhất",
+    "tin nổi bật",
+    "tin khác",
+    "bài viết liên quan",
+    "có thể bạn quan tâm",
+    "xem thêm",
+    "xem thêm video",
+    "đọc thêm",
+    "video",
+];
+
 /// Line openings that mark furniture whatever follows.
 const FURNITURE_PREFIXES: &[&str] = &[
+    "đăng ký kênh",
+    "đăng ký nhận tin",
+    "đăng ký theo dõi",
     "* mời quý độc giả",
     "mời quý độc giả",
     "mời bạn đọc",
@@ -160,7 +186,7 @@ fn regexes() -> &'static [(Regex, Reason)] {
                 Reason::Caption,
             ),
             (r"(?i)^ảnh\s*:", Reason::Caption),
-            (r"(?i)\bảnh\s+\d+\p{Lu}", Reason::Caption),
+            (r"(?i)(?:^|\s)ảnh\s+\d+\p{Lu}", Reason::Caption),
         ]
         .into_iter()
         .map(|(p, r)| (Regex::new(p).expect("static regex is valid"), r))
@@ -184,8 +210,16 @@ fn dateline_re() -> &'static Regex {
     })
 }
 
+/// Words of a normalized line (whose only spaces are ASCII).
 fn word_count(line: &str) -> usize {
-    line.split_whitespace().count()
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in line.as_bytes() {
+        let space = b == b' ' || b == b'\t';
+        n += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    n
 }
 
 fn ends_like_sentence(line: &str) -> bool {
@@ -200,14 +234,13 @@ fn doubled(line: &str) -> bool {
     n >= 6 && n % 2 == 0 && words[..n / 2] == words[n / 2..]
 }
 
-fn classify(line: &str, opts: &CleanOptions) -> Option<Reason> {
+fn classify(line: &str, folded: &str, words: usize, opts: &CleanOptions) -> Option<Reason> {
     if opts.keep.iter().any(|r| r.is_match(line)) {
         return None;
     }
     if opts.drop.iter().any(|r| r.is_match(line)) {
         return Some(Reason::UserPattern);
     }
-    let folded = fold_case(line);
     let bare = folded.trim_end_matches([':', '.', '!']).trim();
     if FURNITURE_LINES.contains(&bare) {
         return Some(Reason::Navigation);
@@ -225,10 +258,10 @@ fn classify(line: &str, opts: &CleanOptions) -> Option<Reason> {
     if let Some((_, reason)) = regexes().iter().find(|(re, _)| re.is_match(line)) {
         return Some(*reason);
     }
-    if word_count(line) <= 8 && credit_re().is_match(line) {
+    if words <= 8 && credit_re().is_match(line) {
         return Some(Reason::Credit);
     }
-    if word_count(line) <= 16 && !line.ends_with('.') && dateline_re().is_match(line) {
+    if words <= 16 && !line.ends_with('.') && dateline_re().is_match(line) {
         return Some(Reason::Dateline);
     }
     if doubled(line) {
@@ -237,22 +270,22 @@ fn classify(line: &str, opts: &CleanOptions) -> Option<Reason> {
     None
 }
 
-fn looks_like_title(line: &str) -> bool {
-    let n = word_count(line);
+fn looks_like_title(line: &str, n: usize) -> bool {
     (3..=40).contains(&n) && !line.trim_end().ends_with(['.', ':', ';', ','])
 }
 
 /// Clean one normalized article; see the module documentation.
 pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
     let lines: Vec<&str> = text.split('\n').collect();
+    let folded: Vec<String> = lines.iter().map(|l| fold_case(l)).collect();
+    let words: Vec<usize> = lines.iter().map(|l| word_count(l)).collect();
     // pass 1: rules on each line
-    let mut verdict: Vec<Option<Reason>> = lines
-        .iter()
-        .map(|l| {
-            if l.is_empty() {
+    let mut verdict: Vec<Option<Reason>> = (0..lines.len())
+        .map(|i| {
+            if lines[i].is_empty() {
                 None
             } else {
-                classify(l, opts)
+                classify(lines[i], &folded[i], words[i], opts)
             }
         })
         .collect();
@@ -266,27 +299,69 @@ pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
     let title_idx = (0..lines.len())
         .filter(|&i| kept(&verdict, i))
         .take(8)
-        .find(|&i| looks_like_title(lines[i]));
+        .find(|&i| looks_like_title(lines[i], words[i]));
     // pass 2: captions glued to the headline, repeated paragraphs
-    let title_fold = title_idx.map(|i| fold_case(lines[i]));
-    let mut seen: HashSet<String> = HashSet::new();
+    let title_fold = title_idx.map(|i| folded[i].as_str());
+    let mut seen: HashSet<&str> = HashSet::new();
     for i in 0..lines.len() {
         if !kept(&verdict, i) || protected[i] {
             continue;
         }
-        let folded = fold_case(lines[i]);
-        if let (Some(t), Some(ti)) = (&title_fold, title_idx) {
-            if i != ti && folded.len() > t.len() && folded.starts_with(t.as_str()) {
+        let f = folded[i].as_str();
+        if let (Some(t), Some(ti)) = (title_fold, title_idx) {
+            if i != ti && f.len() > t.len() && f.starts_with(t) {
                 verdict[i] = Some(Reason::Caption);
                 continue;
             }
         }
-        if !seen.insert(folded) {
+        if !seen.insert(f) {
             verdict[i] = Some(Reason::Duplicate);
         }
     }
-    // pass 3: short lines without sentence punctuation next to furniture are furniture
     let nonblank: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].is_empty()).collect();
+    let headline_like =
+        |i: usize| words[i] <= 30 && !ends_like_sentence(lines[i]) && Some(i) != title_idx;
+    // pass 3: headline lists after a related-articles header: two or more headlines, or any
+    // that only furniture (or the end) follows; one headline followed by prose may be the title
+    let mut k = 0;
+    while k < nonblank.len() {
+        let i = nonblank[k];
+        let header = SECTION_HEADERS.contains(&folded[i].trim_end_matches([':', '.']).trim());
+        k += 1;
+        if !header || verdict[i].is_none() {
+            continue;
+        }
+        let mut run = Vec::new();
+        while k < nonblank.len() {
+            let j = nonblank[k];
+            if verdict[j].is_some() && !run.is_empty() {
+                break;
+            }
+            if verdict[j].is_none() {
+                if protected[j] || !headline_like(j) {
+                    break;
+                }
+                run.push(j);
+            }
+            k += 1;
+        }
+        let ends_page = nonblank[k..].iter().all(|&j| verdict[j].is_some());
+        let next_is_furniture = nonblank.get(k).is_some_and(|&j| verdict[j].is_some());
+        if run.len() >= 2 || ends_page || next_is_furniture {
+            for j in run {
+                verdict[j] = Some(Reason::RelatedLink);
+            }
+        }
+    }
+    // breadcrumbs and section names above the headline ("Thế giới", "Châu Á")
+    if let Some(t) = title_idx {
+        for &i in nonblank.iter().take_while(|&&i| i < t) {
+            if verdict[i].is_none() && !protected[i] && words[i] <= 4 && headline_like(i) {
+                verdict[i] = Some(Reason::Navigation);
+            }
+        }
+    }
+    // pass 4: short lines without sentence punctuation next to furniture are furniture
     loop {
         let mut changed = false;
         for (k, &i) in nonblank.iter().enumerate() {
@@ -294,7 +369,7 @@ pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
                 continue;
             }
             let l = lines[i];
-            if word_count(l) > 10 || ends_like_sentence(l) {
+            if words[i] > 10 || ends_like_sentence(l) {
                 continue;
             }
             let furniture = |j: Option<&usize>| {

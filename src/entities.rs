@@ -16,7 +16,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::normalize::{normalize, ToneStyle};
+use crate::normalize::{is_letter, normalize, ToneStyle};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_gazetteer.rs"));
@@ -203,18 +203,50 @@ impl Gazetteer {
 /// Case-fold keeping byte offsets: a character is lowercased only when its lowercase is a single
 /// character of the same UTF-8 length (true of all Vietnamese letters).
 pub fn fold_case(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
-    }
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let mut lower = c.to_lowercase();
-        match (lower.next(), lower.next()) {
-            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
-            _ => out.push(c),
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII runs are lowered byte by byte
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii()).count();
+        if run > 0 {
+            out.extend(
+                bytes[i..i + run]
+                    .iter()
+                    .map(|b| char::from(b.to_ascii_lowercase())),
+            );
+            i += run;
+            continue;
         }
+        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+        out.push(lower_same_len(c));
+        i += c.len_utf8();
     }
     out
+}
+
+/// The lowercase of `c` if it is one character of the same UTF-8 length, else `c`; fast for
+/// the letters of Vietnamese.
+#[inline]
+fn lower_same_len(c: char) -> char {
+    let u = c as u32;
+    let fast = match u {
+        0xC0..=0xDE if u != 0xD7 => Some(u + 0x20),
+        // Latin Extended Additional: Ạ/ạ ... Ỹ/ỹ alternate upper (even) / lower (odd)
+        0x1EA0..=0x1EF9 => Some(u | 1),
+        0x1E00..=0x1E95 => Some(u | 1),
+        0x102 | 0x110 | 0x128 | 0x168 | 0x1A0 => Some(u + 1), // Ă Đ Ĩ Ũ Ơ
+        0x1AF => Some(0x1B0),                                 // Ư
+        _ => None,
+    };
+    if let Some(l) = fast.and_then(char::from_u32) {
+        return l;
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+        _ => c,
+    }
 }
 
 /// Spelling variants of an alias: hyphens written with or without spaces, or as a space.
@@ -436,6 +468,10 @@ impl Matcher {
                     continue;
                 }
             }
+            let entity = &self.entities[index as usize];
+            if entity.entity_type == EntityType::Country && person_context(text, s, e) {
+                continue;
+            }
             out.push(Match {
                 start: s,
                 end: e,
@@ -446,12 +482,123 @@ impl Matcher {
     }
 }
 
+/// Kinship terms and titles that put a person's given name after them ("chị Nga", "ông Đức").
+const PERSON_TITLES: &[&str] = &[
+    "chị",
+    "cô",
+    "bà",
+    "em",
+    "anh",
+    "ông",
+    "bé",
+    "cháu",
+    "con",
+    "mẹ",
+    "bố",
+    "cụ",
+    "thầy",
+    "bạn",
+    "chú",
+    "bác",
+    "dì",
+    "cậu",
+    "mợ",
+    "thím",
+    "nàng",
+    "chàng",
+    "cô giáo",
+    "thầy giáo",
+];
+
+/// Vietnamese family and middle names: a one-word country name right after one of these is the
+/// end of a person's name ("Nguyễn Thị Nga", "Nguyễn Minh Đức", "Thúy Nga"). Syllables that also
+/// abbreviate countries ("Việt", "Trung", "Nhật", "Hàn") are left out: "Việt Nga" is a pair.
+const NAME_SYLLABLES: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lâm", "Mai", "Tô", "Đoàn", "Lưu", "Cao", "Chu",
+    "Tạ", "Trịnh", "Quách", "Lương", "Kiều", "Thị", "Văn", "Đức", "Minh", "Thu", "Thanh", "Hồng",
+    "Ngọc", "Kim", "Thúy", "Thùy", "Quang", "Hữu", "Công", "Xuân", "Hoài", "Bảo", "Tuấn", "Hải",
+    "Hoa", "Lan", "Phương", "Diệu", "Bích", "Quỳnh", "Tuyết", "Thúy", "Hạnh", "Huyền", "Trà",
+    "Vân", "Yến", "Loan", "Nguyệt", "Hương", "Linh", "Tú", "Anh", "Khánh", "Gia", "Duy", "Đình",
+    "Mạnh", "Tiến", "Hoàn",
+];
+
+/// Words after "Anh" that make it a pronoun ("Anh ấy", "Anh cho biết"), not the United Kingdom.
+const PRONOUN_FOLLOWERS: &[&str] = &[
+    "ấy",
+    "ta",
+    "cho biết",
+    "kể",
+    "nói",
+    "chia sẻ",
+    "tâm sự",
+    "bảo",
+    "hỏi",
+    "cười",
+    "nhớ lại",
+];
+
+/// The word right before byte `s` when exactly one space separates it.
+fn word_before(text: &str, s: usize) -> Option<&str> {
+    let head = text[..s].strip_suffix(' ')?;
+    let start = head
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_letter(c))
+        .last()
+        .map(|(i, _)| i)?;
+    Some(&head[start..])
+}
+
+/// A one-word country name used as (part of) a person's name or as the pronoun "Anh".
+fn person_context(text: &str, s: usize, e: usize) -> bool {
+    let surface = &text[s..e];
+    if surface.contains([' ', '-']) {
+        return false;
+    }
+    if let Some(prev) = word_before(text, s) {
+        if NAME_SYLLABLES.contains(&prev) || PERSON_TITLES.contains(&fold_case(prev).as_str()) {
+            return true;
+        }
+    }
+    if surface == "Anh" {
+        let rest = text[e..].strip_prefix(' ').unwrap_or("");
+        return PRONOUN_FOLLOWERS.iter().any(|f| {
+            rest.strip_prefix(f)
+                .is_some_and(|r| !r.starts_with(is_letter))
+        });
+    }
+    false
+}
+
 /// `text[s..e]` starts and ends at syllable boundaries (no letter or digit glued on either side).
 fn at_boundary(text: &str, s: usize, e: usize) -> bool {
     let before = text[..s].chars().next_back();
     let after = text[e..].chars().next();
     let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || is_combining(c));
-    !glued(before) && !glued(after)
+    !glued(before) && !glued(after) && !in_domain(text, s, e)
+}
+
+/// `text[s..e]` is part of a domain, URL or address: "VTV.vn", "tass.ru", "www.LHQ", "x@SCO".
+/// ("Trung Quốc.Nga", a missing space after a full stop, is not.)
+fn in_domain(text: &str, s: usize, e: usize) -> bool {
+    let after = text[e..].as_bytes();
+    let tld = matches!(after, [b'.' | b'@', c, ..] if c.is_ascii_lowercase() || c.is_ascii_digit());
+    let before = &text.as_bytes()[..s];
+    let host = match before.split_last() {
+        Some((b'.' | b'@' | b'/', rest)) => {
+            let word = rest
+                .rsplit(|b| b.is_ascii_whitespace())
+                .next()
+                .unwrap_or(&[]);
+            !word.is_empty()
+                && word
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'/' | b':'))
+        }
+        _ => false,
+    };
+    tld || host
 }
 
 fn is_combining(c: char) -> bool {
@@ -501,6 +648,19 @@ mod tests {
     }
 
     #[test]
+    fn fast_lowercase_agrees_with_std() {
+        for u in 0..0x3_0000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let mut l = c.to_lowercase();
+            let want = match (l.next(), l.next()) {
+                (Some(x), None) if x.len_utf8() == c.len_utf8() => x,
+                _ => c,
+            };
+            assert_eq!(lower_same_len(c), want, "U+{u:04X}");
+        }
+    }
+
+    #[test]
     fn longest_nested_names() {
         let m = matcher();
         assert_eq!(ids(&m, "Hội đồng Bảo an Liên hợp quốc họp"), vec!["unsc"]);
@@ -534,6 +694,21 @@ mod tests {
             ids(&m, "Moskva hay Mát - xcơ - va"),
             vec!["moscow", "moscow"]
         );
+    }
+
+    #[test]
+    fn person_names_pronouns_and_domains() {
+        let m = matcher();
+        assert_eq!(
+            ids(&m, "chị Nguyễn Thị Nga và cô Nga đến Nga"),
+            vec!["russia"]
+        );
+        assert_eq!(
+            ids(&m, "Tổng thống Nga, Việt Nga"),
+            vec!["russia", "russia"]
+        );
+        assert_eq!(ids(&m, "Theo LHQ.vn và www.LHQ, LHQ họp."), vec!["un"]);
+        assert_eq!(ids(&m, "Trung Quốc.Nga"), vec!["china", "russia"]);
     }
 
     #[test]

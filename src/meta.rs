@@ -21,7 +21,7 @@ fn day_month_re() -> &'static Regex {
     // "ngày 12/11/2020", "Ngày 21-5", "15/12/2021"
     re(
         &RE,
-        r"(?i)(?:\bngày\s+(\d{1,2})\s*[/-]\s*(\d{1,2})(?:\s*[/-]\s*(\d{4}))?\b)|(?:\b(\d{1,2})/(\d{1,2})/(\d{4})\b)",
+        r"(?i)(?:(?-u:\b)ngày\s+(\d{1,2})\s*[/-]\s*(\d{1,2})(?:\s*[/-]\s*(\d{4}))?(?-u:\b))|(?:(?-u:\b)(\d{1,2})/(\d{1,2})/(\d{4})(?-u:\b))",
     )
 }
 
@@ -29,18 +29,21 @@ fn month_year_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     re(
         &RE,
-        r"(?i)\btháng\s+(\d{1,2})\s*(?:[/-]\s*|\s+năm\s+)(\d{4})\b",
+        r"(?i)(?-u:\b)tháng\s+(\d{1,2})\s*(?:[/-]\s*|\s+năm\s+)(\d{4})(?-u:\b)",
     )
 }
 
 fn bare_year_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    re(&RE, r"(?i)\bnăm\s+(\d{4})\b")
+    re(&RE, r"(?i)(?-u:\b)năm\s+(\d{4})(?-u:\b)")
 }
 
 fn past_year_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    re(&RE, r"(?i)\bnăm\s+(?:qua|ngoái|trước|rồi|vừa\s+qua)\b")
+    re(
+        &RE,
+        r"(?i)(?-u:\b)năm\s+(?:qua|ngoái|trước|rồi|vừa\s+qua)(?-u:\b)",
+    )
 }
 
 fn days_in_month(month: u32, year: Option<u32>) -> u32 {

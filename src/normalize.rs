@@ -68,10 +68,27 @@ fn map_char(c: char) -> Mapped {
     }
 }
 
+/// Characters that are NFC whatever surrounds them (no combining class, no decomposition):
+/// everything below the combining diacritics and the precomposed Vietnamese block.
+#[inline]
+fn nfc_safe(c: char) -> bool {
+    (c as u32) < 0x300 || matches!(c as u32, 0x1E00..=0x1EFF | 0x2010..=0x2027 | 0x2030..=0x205E)
+}
+
 /// Normalize `text`; see the module documentation.
 pub fn normalize(text: &str, style: ToneStyle) -> String {
+    // one scan: does anything need mapping, could anything be non-NFC?
+    let (mut needs_map, mut maybe_not_nfc) = (false, false);
+    if !text.is_ascii() {
+        for c in text.chars() {
+            needs_map |= !matches!(map_char(c), Mapped::Keep);
+            maybe_not_nfc |= !nfc_safe(c);
+        }
+    } else {
+        needs_map = text.bytes().any(|b| b != b'\n' && (b < 0x20 || b == 0x7F));
+    }
     // 1. character mapping (line endings, spaces, invisible and look-alike characters)
-    let mapped: Cow<str> = if text.chars().all(|c| matches!(map_char(c), Mapped::Keep)) {
+    let mapped: Cow<str> = if !needs_map {
         Cow::Borrowed(text)
     } else {
         let mut out = String::with_capacity(text.len());
@@ -88,25 +105,39 @@ pub fn normalize(text: &str, style: ToneStyle) -> String {
         }
         Cow::Owned(out)
     };
-    // 2. NFC (fast path: precomposed text is already NFC)
-    let nfc: Cow<str> = if is_nfc_quick(mapped.chars()) == IsNormalized::Yes {
-        mapped
-    } else {
-        Cow::Owned(mapped.nfc().collect())
-    };
-    // 3. tone placement, 4. spaces collapsed and lines trimmed
+    // 2. NFC, only when a character could need it
+    let nfc: Cow<str> =
+        if (maybe_not_nfc || needs_map) && is_nfc_quick(mapped.chars()) != IsNormalized::Yes {
+            Cow::Owned(mapped.nfc().collect())
+        } else {
+            mapped
+        };
+    // 3. words restyled, spaces collapsed, lines trimmed (one byte scan: ' ' and '\n' are ASCII)
+    let bytes = nfc.as_bytes();
     let mut out = String::with_capacity(nfc.len());
-    for (i, line) in nfc.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let mut pending_space = false;
-        for word in line.split(' ').filter(|w| !w.is_empty()) {
-            if pending_space {
-                out.push(' ');
+    let (mut i, mut pending_space) = (0, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                out.push('\n');
+                pending_space = false;
+                i += 1;
             }
-            pending_space = true;
-            push_with_tone_style(&mut out, word, style);
+            b' ' => {
+                pending_space = !out.is_empty() && !out.ends_with('\n');
+                i += 1;
+            }
+            _ => {
+                let start = i;
+                while i < bytes.len() && bytes[i] != b' ' && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                push_with_tone_style(&mut out, &nfc[start..i], style);
+            }
         }
     }
     out
@@ -137,55 +168,149 @@ fn with_tone(base: char, tone: char) -> char {
 }
 
 /// Append `word` to `out`, moving tone marks of syllable-final `oa`/`oe`/`uy` to `style`.
+/// One pass without allocation; only the two characters that change are rewritten.
 fn push_with_tone_style(out: &mut String, word: &str, style: ToneStyle) {
     if word.is_ascii() {
         out.push_str(word);
         return;
     }
-    let chars: Vec<char> = word.chars().collect();
-    let mut fixed: Option<Vec<char>> = None;
-    let mut i = 0;
-    while i < chars.len() {
-        // a syllable: a maximal run of letters
-        if !chars[i].is_alphabetic() {
-            i += 1;
-            continue;
+    let mut copied = 0; // bytes of `word` already in `out`
+                        // the last three letters of the current run: third-to-last, second-to-last (offset), last
+    let mut p0: Option<char> = None;
+    let mut p1: Option<(usize, char)> = None;
+    let mut p2: Option<(usize, char)> = None;
+    let mut flush = |p0: Option<char>, p1: Option<(usize, char)>, p2: Option<(usize, char)>| {
+        if let (Some((i1, c1)), Some((i2, c2))) = (p1, p2) {
+            if let Some((n1, n2)) = restyle(p0, c1, c2, style) {
+                out.push_str(&word[copied..i1]);
+                out.push(n1);
+                out.push(n2);
+                copied = i2 + c2.len_utf8();
+            }
         }
-        let start = i;
-        while i < chars.len() && chars[i].is_alphabetic() {
-            i += 1;
-        }
-        if i - start < 2 {
-            continue;
-        }
-        let (c1, c2) = (chars[i - 2], chars[i - 1]);
-        let (b1, t1) = strip_tone(c1);
-        let (b2, t2) = strip_tone(c2);
-        let (l1, l2) = (lower(b1), lower(b2));
-        let cluster = matches!((l1, l2), ('o', 'a') | ('o', 'e') | ('u', 'y'));
-        // "qu" is a consonant: quý, quỳnh keep the tone on y in both styles
-        let after_q = l1 == 'u' && i - 2 > start && lower(chars[i - 3]) == 'q';
-        if !cluster || after_q {
-            continue;
-        }
-        let tone = match (t1, t2) {
-            (Some(t), None) | (None, Some(t)) => t,
-            _ => continue,
-        };
-        let (n1, n2) = match style {
-            ToneStyle::Old => (with_tone(b1, tone), b2),
-            ToneStyle::New => (b1, with_tone(b2, tone)),
-        };
-        if (n1, n2) != (c1, c2) {
-            let v = fixed.get_or_insert_with(|| chars.clone());
-            v[i - 2] = n1;
-            v[i - 1] = n2;
+    };
+    for (i, c) in word.char_indices() {
+        if is_letter(c) {
+            p0 = p1.map(|x| x.1);
+            p1 = p2;
+            p2 = Some((i, c));
+        } else if p2.is_some() {
+            flush(p0, p1, p2);
+            (p0, p1, p2) = (None, None, None);
         }
     }
-    match fixed {
-        Some(v) => out.extend(v),
-        None => out.push_str(word),
+    flush(p0, p1, p2);
+    out.push_str(&word[copied..]);
+}
+
+/// The restyled pair when the syllable ends in a toned `oa`/`oe`/`uy` placed the other way.
+fn restyle(before: Option<char>, c1: char, c2: char, style: ToneStyle) -> Option<(char, char)> {
+    if (c1.is_ascii() && c2.is_ascii()) || !is_o_or_u(c1) || !is_a_e_or_y(c2) {
+        return None; // no tone mark, or not one of the three clusters
     }
+    let (b1, t1) = strip_tone(c1);
+    let (b2, t2) = strip_tone(c2);
+    let (l1, l2) = (lower(b1), lower(b2));
+    if !matches!((l1, l2), ('o', 'a') | ('o', 'e') | ('u', 'y')) {
+        return None;
+    }
+    // "qu" is a consonant: quý, quỳnh keep the tone on y in both styles
+    if l1 == 'u' && before.is_some_and(|b| lower(b) == 'q') {
+        return None;
+    }
+    let tone = match (t1, t2) {
+        (Some(t), None) | (None, Some(t)) => t,
+        _ => return None,
+    };
+    let pair = match style {
+        ToneStyle::Old => (with_tone(b1, tone), b2),
+        ToneStyle::New => (b1, with_tone(b2, tone)),
+    };
+    (pair != (c1, c2)).then_some(pair)
+}
+
+/// `char::is_alphabetic` with a fast path for the Latin blocks Vietnamese is written in.
+#[inline]
+pub fn is_letter(c: char) -> bool {
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A => true,
+        0..=0x7F => false,
+        0xC0..=0x24F => c != '×' && c != '÷',
+        0x1E00..=0x1EFF => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// `o` or `u` with or without a tone mark (not ô, ơ, ư: their clusters are not restyled).
+fn is_o_or_u(c: char) -> bool {
+    matches!(
+        c,
+        'o' | 'ò'
+            | 'ó'
+            | 'ỏ'
+            | 'õ'
+            | 'ọ'
+            | 'O'
+            | 'Ò'
+            | 'Ó'
+            | 'Ỏ'
+            | 'Õ'
+            | 'Ọ'
+            | 'u'
+            | 'ù'
+            | 'ú'
+            | 'ủ'
+            | 'ũ'
+            | 'ụ'
+            | 'U'
+            | 'Ù'
+            | 'Ú'
+            | 'Ủ'
+            | 'Ũ'
+            | 'Ụ'
+    )
+}
+
+/// `a`, `e` or `y` with or without a tone mark.
+fn is_a_e_or_y(c: char) -> bool {
+    matches!(
+        c,
+        'a' | 'à'
+            | 'á'
+            | 'ả'
+            | 'ã'
+            | 'ạ'
+            | 'A'
+            | 'À'
+            | 'Á'
+            | 'Ả'
+            | 'Ã'
+            | 'Ạ'
+            | 'e'
+            | 'è'
+            | 'é'
+            | 'ẻ'
+            | 'ẽ'
+            | 'ẹ'
+            | 'E'
+            | 'È'
+            | 'É'
+            | 'Ẻ'
+            | 'Ẽ'
+            | 'Ẹ'
+            | 'y'
+            | 'ỳ'
+            | 'ý'
+            | 'ỷ'
+            | 'ỹ'
+            | 'ỵ'
+            | 'Y'
+            | 'Ỳ'
+            | 'Ý'
+            | 'Ỷ'
+            | 'Ỹ'
+            | 'Ỵ'
+    )
 }
 
 #[inline]

@@ -60,7 +60,7 @@ fn url_regex() -> &'static Regex {
             r"(?x)
             (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
             | (?P<url>(?:https?://|www\.)[^\s]+[^\s.,;:!?)\]}>'\x22]
-              | \b[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:vn|com|net|org|gov|edu|info|ru|cn|int)\b(?:/[^\s]*[^\s.,;:!?)\]}>'\x22])?)",
+              | (?-u:\b)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:vn|com|net|org|gov|edu|info|ru|cn|int)(?-u:\b)(?:/[^\s]*[^\s.,;:!?)\]}>'\x22])?)",
         )
         .expect("static regex is valid")
     })

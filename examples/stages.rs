@@ -1,0 +1,69 @@
+//! Time each stage of the core on a folder of .txt files (repeated to a size), one thread:
+//! `cargo run --release --example stages -- DIR [MB]`.
+
+use std::time::Instant;
+
+use vncooc::clean::{clean, CleanOptions};
+use vncooc::entities::{Gazetteer, Matcher};
+use vncooc::normalize::{normalize, ToneStyle};
+use vncooc::sentences::split_sentences;
+use vncooc::tokenize::tokenize;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let dir = args.get(1).ok_or("usage: stages DIR [MB]")?;
+    let mb: f64 = args.get(2).map_or(Ok(20.0), |s| s.parse())?;
+    let mut texts = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            texts.push(std::fs::read_to_string(p)?);
+        }
+    }
+    if texts.is_empty() {
+        return Err("no .txt files".into());
+    }
+    let one: usize = texts.iter().map(String::len).sum();
+    let reps = ((mb * 1e6) as usize / one).max(1);
+    let all: Vec<&str> = (0..reps)
+        .flat_map(|_| texts.iter().map(String::as_str))
+        .collect();
+    let bytes = (one * reps) as f64 / 1e6;
+    let t = Instant::now();
+    let matcher = Matcher::new(Gazetteer::default_shared()?, ToneStyle::Old)?;
+    println!("gazetteer build: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let only = std::env::var("STAGE").ok();
+    let time = |name: &str, f: &dyn Fn() -> usize| {
+        if only.as_deref().is_some_and(|o| o != name) {
+            return;
+        }
+        let t = Instant::now();
+        let n = f();
+        let s = t.elapsed().as_secs_f64();
+        println!("{name:<10} {:>8.1} MB/s  ({n})", bytes / s);
+    };
+    let normed: Vec<String> = all.iter().map(|t| normalize(t, ToneStyle::Old)).collect();
+    let opts = CleanOptions::default();
+    let cleaned: Vec<String> = normed.iter().map(|t| clean(t, &opts).text).collect();
+    time("normalize", &|| {
+        all.iter().map(|t| normalize(t, ToneStyle::Old).len()).sum()
+    });
+    time("clean", &|| {
+        normed.iter().map(|t| clean(t, &opts).text.len()).sum()
+    });
+    time("sentences", &|| {
+        cleaned.iter().map(|t| split_sentences(t).len()).sum()
+    });
+    time("syllables", &|| {
+        cleaned.iter().map(|t| tokenize(t).len()).sum()
+    });
+    time("entities", &|| {
+        cleaned.iter().map(|t| matcher.find(t).len()).sum()
+    });
+    Ok(())
+}
+
+#[allow(dead_code)]
+fn only_normalize(all: &[&str]) -> usize {
+    all.iter().map(|t| normalize(t, ToneStyle::Old).len()).sum()
+}
