@@ -582,7 +582,7 @@ fn at_boundary(text: &str, s: usize, e: usize) -> bool {
 /// `text[s..e]` is part of a domain, URL or address: "VTV.vn", "tass.ru", "www.LHQ", "x@SCO".
 /// ("Trung Quốc.Nga", a missing space after a full stop, is not.)
 fn in_domain(text: &str, s: usize, e: usize) -> bool {
-    let after = text[e..].as_bytes();
+    let after = &text.as_bytes()[e..];
     let tld = matches!(after, [b'.' | b'@', c, ..] if c.is_ascii_lowercase() || c.is_ascii_digit());
     let before = &text.as_bytes()[..s];
     let host = match before.split_last() {
