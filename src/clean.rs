@@ -25,10 +25,11 @@ pub enum Reason {
     Duplicate,
     NearBoilerplate,
     UserPattern,
+    SiteFurniture,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 10] = [
+    pub const ALL: [Reason; 11] = [
         Reason::Template,
         Reason::Navigation,
         Reason::Promo,
@@ -39,6 +40,7 @@ impl Reason {
         Reason::Duplicate,
         Reason::NearBoilerplate,
         Reason::UserPattern,
+        Reason::SiteFurniture,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,6 +54,7 @@ impl Reason {
             Reason::Duplicate => "duplicate",
             Reason::NearBoilerplate => "near_boilerplate",
             Reason::UserPattern => "user_pattern",
+            Reason::SiteFurniture => "site_furniture",
         }
     }
 }
@@ -76,7 +79,10 @@ pub struct CleanOptions {
 /// The result of cleaning one article.
 #[derive(Clone, Debug, Default)]
 pub struct Cleaned {
+    /// The title (if found) then the kept paragraphs, one per line.
     pub text: String,
+    /// For each line of `text`, its 1-based line number in the input.
+    pub line_nos: Vec<usize>,
     pub title: Option<String>,
     pub date: Option<FoundDate>,
     pub source: Option<String>,
@@ -270,6 +276,43 @@ fn classify(line: &str, folded: &str, words: usize, opts: &CleanOptions) -> Opti
     None
 }
 
+/// A line that could be site furniture if it repeats across articles: short enough and without
+/// sentence punctuation at its end.
+pub fn furniture_candidate(line: &str) -> bool {
+    word_count(line) <= 30 && !ends_like_sentence(line)
+}
+
+impl Cleaned {
+    /// Drop the body lines (never the title) for which `drop` is true, reporting them.
+    pub fn drop_lines(&mut self, reason: Reason, drop: impl Fn(&str) -> bool) {
+        let skip = usize::from(self.title.is_some());
+        let lines: Vec<&str> = self.text.split('\n').collect();
+        if !lines.iter().skip(skip).any(|l| drop(l)) {
+            return;
+        }
+        let mut text = String::with_capacity(self.text.len());
+        let mut line_nos = Vec::with_capacity(self.line_nos.len());
+        for (k, (l, &n)) in lines.iter().zip(&self.line_nos).enumerate() {
+            if k >= skip && drop(l) {
+                self.removed.push(Removed {
+                    line_no: n,
+                    text: l.to_string(),
+                    reason,
+                });
+                continue;
+            }
+            if !line_nos.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(l);
+            line_nos.push(n);
+        }
+        self.removed.sort_by_key(|r| r.line_no);
+        self.text = text;
+        self.line_nos = line_nos;
+    }
+}
+
 fn looks_like_title(line: &str, n: usize) -> bool {
     (3..=40).contains(&n) && !line.trim_end().ends_with(['.', ':', ';', ','])
 }
@@ -393,6 +436,7 @@ pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
     // assemble
     let mut out = Cleaned::default();
     let mut body: Vec<&str> = Vec::new();
+    let mut body_idx: Vec<usize> = Vec::new();
     let mut dateline: Option<&str> = None;
     let mut credit: Option<String> = None;
     for (i, l) in lines.iter().enumerate() {
@@ -401,6 +445,7 @@ pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
             None => {
                 if Some(i) != title_idx {
                     body.push(l);
+                    body_idx.push(i);
                 }
             }
             Some(reason) => {
@@ -419,11 +464,15 @@ pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
     }
     out.title = title_idx.map(|i| lines[i].to_string());
     let mut text_out = String::with_capacity(text.len());
-    for l in out.title.as_deref().into_iter().chain(body.iter().copied()) {
-        if !text_out.is_empty() {
+    let order = title_idx
+        .into_iter()
+        .chain(body_idx.iter().copied().filter(|&i| Some(i) != title_idx));
+    for i in order {
+        if !out.line_nos.is_empty() {
             text_out.push('\n');
         }
-        text_out.push_str(l);
+        text_out.push_str(lines[i]);
+        out.line_nos.push(i + 1);
     }
     out.source = credit.or_else(|| body.iter().take(3).find_map(|l| lead_source(l)));
     out.date = extract_date(dateline, &text_out);

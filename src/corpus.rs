@@ -7,8 +7,9 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::clean::{clean, CleanOptions, Removed};
+use crate::clean::{clean, furniture_candidate, CleanOptions, Cleaned, Reason, Removed};
 use crate::cooccur::{context_set, Counts};
+use crate::dedup::{line_key, repeated_lines};
 use crate::entities::Matcher;
 use crate::error::{Error, Result};
 use crate::input::{read_file, Decoded};
@@ -38,12 +39,30 @@ pub struct Input {
 }
 
 /// Pipeline settings.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Options {
     pub tone_style: ToneStyle,
     pub clean: CleanOptions,
     /// Skip the cleaning stage (text is only normalized).
     pub no_clean: bool,
+    /// Near-duplicate articles: estimated Jaccard similarity of syllable 5-shingles at or above
+    /// which two articles are one story (`None`: no near-duplicate detection).
+    pub dedup_threshold: Option<f64>,
+    /// Lines without sentence punctuation that repeat in at least this many articles (counting
+    /// near-duplicates once) are site furniture; 0 turns this off.
+    pub furniture_min_docs: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            tone_style: ToneStyle::Old,
+            clean: CleanOptions::default(),
+            no_clean: false,
+            dedup_threshold: Some(0.5),
+            furniture_min_docs: 3,
+        }
+    }
 }
 
 /// A mention: sentence index, character offsets, entity index.
@@ -72,6 +91,8 @@ pub struct Doc {
     pub mentions: Vec<Mention>,
     pub removed: Vec<Removed>,
     pub invalid_bytes: u64,
+    /// The id of the first document of this one's near-duplicate group, if this is not it.
+    pub duplicate_of: Option<String>,
 }
 
 /// An input that produced no document, and why.
@@ -111,27 +132,29 @@ impl<'a> CharOffsets<'a> {
     }
 }
 
-/// Process one document's text.
-pub fn process_text(
-    id: String,
-    raw: &str,
-    invalid_bytes: usize,
-    matcher: &Matcher,
-    opts: &Options,
-) -> Doc {
+/// Normalize and clean one text (the document-local stages).
+pub fn prepare(raw: &str, opts: &Options) -> Cleaned {
     let normalized = normalize(raw, opts.tone_style);
-    let cleaned = if opts.no_clean {
-        crate::clean::Cleaned {
-            text: normalized
-                .split('\n')
-                .filter(|l| !l.is_empty())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            ..Default::default()
+    if !opts.no_clean {
+        return clean(&normalized, &opts.clean);
+    }
+    let mut c = Cleaned::default();
+    for (i, l) in normalized
+        .split('\n')
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+    {
+        if !c.line_nos.is_empty() {
+            c.text.push('\n');
         }
-    } else {
-        clean(&normalized, &opts.clean)
-    };
+        c.text.push_str(l);
+        c.line_nos.push(i + 1);
+    }
+    c
+}
+
+/// Sentences, tokens and mentions of a cleaned text, with character offsets.
+pub fn analyze(id: String, cleaned: Cleaned, invalid_bytes: usize, matcher: &Matcher) -> Doc {
     let text = cleaned.text;
     let byte_sents = split_sentences(&text);
     let n_tokens = tokenize(&text).len() as u32;
@@ -174,10 +197,35 @@ pub fn process_text(
         mentions,
         removed: cleaned.removed,
         invalid_bytes: invalid_bytes as u64,
+        duplicate_of: None,
     }
 }
 
-fn process_input(index: usize, input: Input, matcher: &Matcher, opts: &Options) -> Outcome {
+/// Process one document's text on its own (no corpus-level evidence).
+pub fn process_text(
+    id: String,
+    raw: &str,
+    invalid_bytes: usize,
+    matcher: &Matcher,
+    opts: &Options,
+) -> Doc {
+    analyze(id, prepare(raw, opts), invalid_bytes, matcher)
+}
+
+/// A document after the document-local stages.
+struct Prepared {
+    id: String,
+    cleaned: Cleaned,
+    invalid_bytes: usize,
+    date: Option<String>,
+    outlet: Option<String>,
+}
+
+fn prepare_input(
+    index: usize,
+    input: Input,
+    opts: &Options,
+) -> std::result::Result<Prepared, Skipped> {
     let skip = |reason: String| Skipped {
         index,
         id: input.id.clone(),
@@ -197,32 +245,125 @@ fn process_input(index: usize, input: Input, matcher: &Matcher, opts: &Options) 
     if raw.chars().all(|c| c.is_whitespace() || c.is_control()) {
         return Err(skip("empty".into()));
     }
-    let mut doc = process_text(input.id.clone(), &raw, invalid, matcher, opts);
-    if let Some(d) = input.date {
-        doc.date = Some(d);
-        doc.date_origin = Some("given");
-    }
-    if let Some(s) = input.outlet {
-        doc.source = Some(s);
-    }
-    Ok(doc)
+    let cleaned = prepare(&raw, opts);
+    Ok(Prepared {
+        id: input.id,
+        cleaned,
+        invalid_bytes: invalid,
+        date: input.date,
+        outlet: input.outlet,
+    })
 }
 
 /// Run the pipeline over `inputs` on the current rayon pool; results are in input order.
+///
+/// Three phases: document-local normalization and cleaning (parallel); corpus-level evidence,
+/// near-duplicate groups and site furniture (see [`crate::dedup`]); then site furniture removed
+/// and sentences, tokens and mentions found (parallel).
 pub fn process(
     inputs: Vec<Input>,
     matcher: &Matcher,
     opts: &Options,
     ctx: &Ctx,
 ) -> Result<Vec<Outcome>> {
-    let out: Vec<Option<Outcome>> = inputs
+    if let Some(t) = opts.dedup_threshold {
+        if !(t > 0.0 && t <= 1.0) {
+            return Err(Error::InvalidArgument(format!(
+                "the near-duplicate threshold must be in (0, 1], not {t}"
+            )));
+        }
+    }
+    ctx.set_phases(2);
+    let prepared: Vec<Option<std::result::Result<Prepared, Skipped>>> = inputs
         .into_par_iter()
         .enumerate()
         .map(|(i, input)| {
             if ctx.is_cancelled() {
                 return None;
             }
-            let r = process_input(i, input, matcher, opts);
+            let r = prepare_input(i, input, opts);
+            ctx.tick();
+            Some(r)
+        })
+        .collect();
+    ctx.check()?;
+    let prepared: Vec<std::result::Result<Prepared, Skipped>> = prepared
+        .into_iter()
+        .map(|o| o.ok_or(Error::Cancelled))
+        .collect::<Result<_>>()?;
+    // corpus-level evidence over the documents (not the skipped inputs)
+    let docs: Vec<&Prepared> = prepared.iter().filter_map(|p| p.as_ref().ok()).collect();
+    let texts: Vec<&str> = docs.iter().map(|p| p.cleaned.text.as_str()).collect();
+    let dup = match opts.dedup_threshold {
+        Some(t) => crate::dedup::near_duplicates(&texts, t),
+        None => vec![None; docs.len()],
+    };
+    let group: Vec<usize> = dup
+        .iter()
+        .enumerate()
+        .map(|(i, d)| d.unwrap_or(i))
+        .collect();
+    let site = if opts.no_clean || opts.furniture_min_docs == 0 {
+        Default::default()
+    } else {
+        let candidates: Vec<Vec<u64>> = docs
+            .par_iter()
+            .map(|p| {
+                let skip = usize::from(p.cleaned.title.is_some());
+                let mut keys: Vec<u64> = p
+                    .cleaned
+                    .text
+                    .split('\n')
+                    .skip(skip)
+                    .filter(|l| furniture_candidate(l))
+                    .map(line_key)
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                keys
+            })
+            .collect();
+        repeated_lines(&candidates, &group, opts.furniture_min_docs)
+    };
+    let dup_ids: Vec<Option<String>> = dup.iter().map(|d| d.map(|r| docs[r].id.clone())).collect();
+    ctx.check()?;
+    // phase 3
+    let mut k = 0;
+    let numbered: Vec<(
+        Option<Option<String>>,
+        std::result::Result<Prepared, Skipped>,
+    )> = prepared
+        .into_iter()
+        .map(|p| match p {
+            Ok(p) => {
+                k += 1;
+                (Some(dup_ids[k - 1].clone()), Ok(p))
+            }
+            Err(s) => (None, Err(s)),
+        })
+        .collect();
+    let out: Vec<Option<Outcome>> = numbered
+        .into_par_iter()
+        .map(|(dup_of, p)| {
+            if ctx.is_cancelled() {
+                return None;
+            }
+            let r = p.map(|mut p| {
+                if !site.is_empty() {
+                    p.cleaned
+                        .drop_lines(Reason::SiteFurniture, |l| site.contains(&line_key(l)));
+                }
+                let mut doc = analyze(p.id, p.cleaned, p.invalid_bytes, matcher);
+                if let Some(d) = p.date {
+                    doc.date = Some(d);
+                    doc.date_origin = Some("given");
+                }
+                if let Some(s) = p.outlet {
+                    doc.source = Some(s);
+                }
+                doc.duplicate_of = dup_of.flatten();
+                doc
+            });
             ctx.tick();
             Some(r)
         })
@@ -251,9 +392,11 @@ impl std::str::FromStr for Level {
     }
 }
 
-/// Co-occurrence counts of `docs` at `level` (parallel on the current rayon pool).
-pub fn cooccurrence(docs: &[Doc], level: Level) -> Counts {
+/// Co-occurrence counts of `docs` at `level` (parallel on the current rayon pool); near-duplicates
+/// of an earlier document are left out unless `keep_duplicates`.
+pub fn cooccurrence(docs: &[Doc], level: Level, keep_duplicates: bool) -> Counts {
     docs.par_iter()
+        .filter(|d| keep_duplicates || d.duplicate_of.is_none())
         .fold(Counts::default, |mut counts, doc| {
             let mut buf = Vec::new();
             match level {
@@ -348,7 +491,7 @@ mod tests {
             )
         })
         .collect();
-        let s = cooccurrence(&docs, Level::Sentence);
+        let s = cooccurrence(&docs, Level::Sentence, true);
         assert_eq!(s.n_contexts, 5);
         let rows = s.rows(1);
         // entity indices are in id order: asean=0, china=1, russia=2
@@ -360,9 +503,62 @@ mod tests {
             pairs,
             vec![(0, 1, 1, 3, 2), (0, 2, 1, 3, 3), (1, 2, 1, 2, 3)]
         );
-        let d = cooccurrence(&docs, Level::Document);
+        let d = cooccurrence(&docs, Level::Document, true);
         assert_eq!(d.n_contexts, 2);
         assert!(d.rows(2).iter().all(|r| r.count == 2));
+    }
+
+    #[test]
+    fn duplicates_and_site_furniture() {
+        let m = matcher();
+        let body = "Ngày 3/5, Nga và Trung Quốc ký thỏa thuận mới về hợp tác năng lượng và thương mại trong năm nay. \
+            Theo thỏa thuận, hai bên sẽ mở rộng các dự án đường ống dẫn khí, tăng khối lượng dầu thô xuất khẩu \
+            và thúc đẩy thanh toán bằng đồng nội tệ. Các chuyên gia nhận định văn kiện này đánh dấu bước tiến \
+            quan trọng trong quan hệ song phương, đồng thời phản ánh xu hướng dịch chuyển của thị trường năng \
+            lượng toàn cầu sang khu vực châu Á trong những năm gần đây.";
+        let promo = "Theo dõi trang của chúng tôi trên mạng xã hội để đọc thêm";
+        let texts = [
+            format!("Nga và Trung Quốc ký thỏa thuận\n{body}\n{promo}"),
+            format!("Hai nước ký thỏa thuận mới\n{body} Hai bên hài lòng.\n{promo}"),
+            format!("ASEAN họp thường niên tại Jakarta\nCác nước ASEAN họp tại Jakarta về kinh tế số.\n{promo}"),
+            format!("Bài khác về ASEAN và Nga\nASEAN và Nga thảo luận về an ninh khu vực hôm qua.\n{promo}"),
+        ];
+        let inputs = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Input {
+                id: format!("d{i}"),
+                source: Source::Text(t.clone()),
+                date: None,
+                outlet: None,
+            })
+            .collect();
+        let out = process(inputs, &m, &Options::default(), &Ctx::default()).expect("runs");
+        let docs: Vec<&Doc> = out
+            .iter()
+            .map(|o| o.as_ref().expect("a document"))
+            .collect();
+        let dups: Vec<Option<&str>> = docs.iter().map(|d| d.duplicate_of.as_deref()).collect();
+        assert_eq!(dups, vec![None, Some("d0"), None, None]);
+        // the promo line is in four documents but three groups: still furniture
+        for d in &docs {
+            assert!(!d.text.contains("Theo dõi"), "{}", d.text);
+            assert_eq!(
+                d.removed.last().map(|r| (r.line_no, r.reason)),
+                Some((3, Reason::SiteFurniture))
+            );
+        }
+        let with = cooccurrence(
+            &docs.iter().map(|d| (*d).clone()).collect::<Vec<_>>(),
+            Level::Document,
+            true,
+        );
+        let without = cooccurrence(
+            &docs.iter().map(|d| (*d).clone()).collect::<Vec<_>>(),
+            Level::Document,
+            false,
+        );
+        assert_eq!((with.n_contexts, without.n_contexts), (4, 3));
     }
 
     #[test]

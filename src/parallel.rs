@@ -67,6 +67,7 @@ pub fn forget_pools_after_fork() {
 pub struct Ctx {
     cancel: AtomicBool,
     done: AtomicUsize,
+    phases: AtomicUsize,
 }
 
 impl Ctx {
@@ -86,10 +87,15 @@ impl Ctx {
             Ok(())
         }
     }
+    /// A run that visits every item `n` times (ticks `n` times per item).
+    pub fn set_phases(&self, n: usize) {
+        self.phases.store(n, Ordering::Relaxed);
+    }
     pub fn tick(&self) {
         self.done.fetch_add(1, Ordering::Relaxed);
     }
+    /// Items finished (ticks divided by the number of phases).
     pub fn done(&self) -> usize {
-        self.done.load(Ordering::Relaxed)
+        self.done.load(Ordering::Relaxed) / self.phases.load(Ordering::Relaxed).max(1)
     }
 }

@@ -41,7 +41,7 @@ def corpus() -> vncooc.Corpus:
 def test_contract_columns(corpus):
     assert len(corpus) == 3
     docs = corpus.documents()
-    for col in ["doc_id", "title", "date", "source", "text", "n_sentences", "n_tokens"]:
+    for col in ["doc_id", "title", "date", "source", "text", "n_sentences", "n_tokens", "duplicate_of"]:
         assert col in docs.columns
     assert list(docs.doc_id) == ["a", "b", "c"]
     assert list(corpus.sentences().columns) == ["doc_id", "sent_id", "start", "end", "text"]
@@ -301,3 +301,27 @@ def test_user_gazetteer_and_patterns():
         vncooc.Gazetteer.from_records(
             [{"id": "not_russia", "type": "place", "name_en": "N", "name_vi": "Nga", "aliases": ["Nga"]}]
         )
+
+
+def test_site_furniture_and_duplicates_from_texts():
+    promo = "Theo dõi trang của chúng tôi trên mạng xã hội để đọc thêm"
+    bodies = [
+        "Nga và Trung Quốc ký thỏa thuận về năng lượng tại Bắc Kinh.",
+        "ASEAN họp về kinh tế số tại Jakarta.",
+        "Việt Nam và Nhật Bản thảo luận về chuỗi cung ứng.",
+    ]
+    texts = [f"Tin số {i} trong ngày hôm nay\n{b}\n{promo}" for i, b in enumerate(bodies)]
+    c = vncooc.Corpus.from_texts(texts)
+    removed = c.removed()
+    assert list(removed.reason.astype(str)) == ["site_furniture"] * 3
+    assert list(removed.line_no) == [3, 3, 3]
+    assert all(promo not in t for t in c.documents().text)
+    off = vncooc.Corpus.from_texts(texts, furniture_min_docs=0)
+    assert len(off.removed()) == 0
+    dup = vncooc.Corpus.from_texts([texts[0], texts[0], texts[1]], ids=["a", "b", "c"])
+    assert list(dup.documents().duplicate_of.fillna("")) == ["", "a", ""]
+    assert dup.cooccurrence(level="document").n_contexts.iloc[0] == 2
+    nodup = vncooc.Corpus.from_texts([texts[0], texts[0]], dedup_threshold=None)
+    assert nodup.documents().duplicate_of.isna().all()
+    with pytest.raises(vncooc.InvalidArgumentError):
+        vncooc.Corpus.from_texts(texts, dedup_threshold=1.5)

@@ -55,3 +55,20 @@ def test_sample_cleaning(sample):
         assert not furniture & kept, doc_id
         content = {vncooc.normalize(line) for line in raw[doc_id].split("\n")} - furniture - {""}
         assert content <= kept, (doc_id, content - kept)
+
+
+def test_sample_near_duplicates(sample):
+    docs = sample.documents().set_index("doc_id")
+    order = list(docs.index)
+    for doc_id, e in EXPECTED.items():
+        other = e["near_duplicate_of"]
+        if other is None:
+            assert docs.loc[doc_id, "duplicate_of"] is None or docs.isna().loc[doc_id, "duplicate_of"]
+        else:
+            first, second = sorted([doc_id, other], key=order.index)
+            assert docs.loc[second, "duplicate_of"] == first
+    groups = docs.duplicate_of.notna().sum()
+    assert groups == sum(e["near_duplicate_of"] is not None for e in EXPECTED.values()) // 2
+    n = sample.cooccurrence(level="document").n_contexts.iloc[0]
+    n_all = sample.cooccurrence(level="document", keep_duplicates=True).n_contexts.iloc[0]
+    assert (n, n_all) == (len(docs) - groups, len(docs))

@@ -116,6 +116,8 @@ class Corpus:
         drop_patterns: Sequence[str] | None = None,
         keep_patterns: Sequence[str] | None = None,
         progress: Callable[[int], Any] | None = None,
+        dedup_threshold: float | None = 0.5,
+        furniture_min_docs: int = 3,
         pre_skipped: list[tuple[int, str, str]] | None = None,
     ) -> Corpus:
         n = len(ids)
@@ -129,6 +131,14 @@ class Corpus:
         sources_l = _seq(sources, n, "sources")
         if n_threads is not None and (not isinstance(n_threads, int) or n_threads < 1):
             raise InvalidArgumentError(f"n_threads must be a positive int, not {n_threads!r}")
+        if dedup_threshold is not None and not (
+            isinstance(dedup_threshold, int | float) and 0 < dedup_threshold <= 1
+        ):
+            raise InvalidArgumentError(f"dedup_threshold must be in (0, 1] or None, not {dedup_threshold!r}")
+        if not isinstance(furniture_min_docs, int) or furniture_min_docs < 0:
+            raise InvalidArgumentError(
+                f"furniture_min_docs must be a non-negative int, not {furniture_min_docs!r}"
+            )
         skipped = list(pre_skipped or [])
         keep_idx: list[int] = []
         k_texts: list[str] = []
@@ -159,6 +169,8 @@ class Corpus:
             drop_patterns=list(drop_patterns) if drop_patterns else None,
             keep_patterns=list(keep_patterns) if keep_patterns else None,
             progress=progress,
+            dedup_threshold=float(dedup_threshold) if dedup_threshold is not None else None,
+            furniture_min_docs=furniture_min_docs,
         )
         return cls(core, skipped, keep_idx)
 
@@ -179,7 +191,11 @@ class Corpus:
 
         Options (all constructors): ``gazetteer``, ``n_threads``, ``tone_style`` ("old"/"new"),
         ``clean`` (False to only normalize), ``drop_patterns``/``keep_patterns`` (regexes on
-        lines), ``progress`` (a callable given the number of finished documents).
+        lines), ``progress`` (a callable given the number of finished documents),
+        ``dedup_threshold`` (near-duplicate articles: estimated Jaccard similarity of syllable
+        5-shingles, default 0.5; None turns detection off), ``furniture_min_docs`` (a line
+        without sentence punctuation repeated in this many articles, near-duplicates counted
+        once, is site furniture; default 3, 0 turns this off).
         """
         texts_l = list(texts)
         ids_l = list(ids) if ids is not None else list(range(len(texts_l)))
@@ -304,9 +320,10 @@ class Corpus:
 
     def documents(self) -> pd.DataFrame:
         """One row per document: ``doc_id, title, date, date_source, source, text, n_chars,
-        n_sentences, n_tokens, n_mentions, n_removed, invalid_bytes``. ``text`` is the cleaned
-        text; ``date`` is ``YYYY-MM-DD``, ``--MM-DD`` (year unknown) or missing, and
-        ``date_source`` says where it came from (given, dateline, text, text+year)."""
+        n_sentences, n_tokens, n_mentions, n_removed, invalid_bytes, duplicate_of``. ``text`` is
+        the cleaned text; ``date`` is ``YYYY-MM-DD``, ``--MM-DD`` (year unknown) or missing, and
+        ``date_source`` says where it came from (given, dateline, text, text+year);
+        ``duplicate_of`` is the id of the first document of a near-duplicate group."""
         return self._cached("documents", lambda: frame(self._core.documents()))
 
     def sentences(self) -> pd.DataFrame:
@@ -323,8 +340,13 @@ class Corpus:
         documents``, most mentioned first."""
         return self._cached("entities", lambda: frame(self._core.entities()))
 
-    def cooccurrence(self, level: str = "sentence", min_count: int = 1) -> pd.DataFrame:
+    def cooccurrence(
+        self, level: str = "sentence", min_count: int = 1, keep_duplicates: bool = False
+    ) -> pd.DataFrame:
         """Entity pairs appearing in the same context (``level``: "sentence" or "document").
+
+        Near-duplicates of an earlier article (``documents().duplicate_of``) are not counted
+        unless ``keep_duplicates=True``.
 
         One row per unordered pair with ``entity_a < entity_b``: ``count`` (contexts containing
         both), ``n_a``/``n_b`` (contexts containing each) and ``n_contexts`` (all contexts of the
@@ -333,7 +355,7 @@ class Corpus:
         """
         if not isinstance(min_count, int) or min_count < 1:
             raise InvalidArgumentError(f"min_count must be a positive int, not {min_count!r}")
-        df = frame(self._core.cooccurrence(level, min_count))
+        df = frame(self._core.cooccurrence(level, min_count, keep_duplicates))
         for col in ("entity_a", "entity_b"):
             df[col] = df[col].astype(str)
         return df

@@ -354,7 +354,8 @@ impl PyCorpus {
     #[staticmethod]
     #[pyo3(signature = (ids, texts=None, paths=None, dates=None, sources=None, gazetteer=None,
                         n_threads=None, tone_style="old", clean=true, drop_patterns=None,
-                        keep_patterns=None, progress=None))]
+                        keep_patterns=None, progress=None, dedup_threshold=Some(0.5),
+                        furniture_min_docs=3))]
     #[allow(clippy::too_many_arguments)]
     fn build(
         py: Python<'_>,
@@ -370,6 +371,8 @@ impl PyCorpus {
         drop_patterns: Option<Vec<String>>,
         keep_patterns: Option<Vec<String>>,
         progress: Option<Bound<'_, PyAny>>,
+        dedup_threshold: Option<f64>,
+        furniture_min_docs: usize,
     ) -> PyResult<PyCorpus> {
         let style: ToneStyle = tone_style.parse().or_py(py)?;
         let n = ids.len();
@@ -400,6 +403,8 @@ impl PyCorpus {
                 keep: compile_patterns(py, keep_patterns, "keep")?,
             },
             no_clean: !clean,
+            dedup_threshold,
+            furniture_min_docs,
         };
         let gaz = gazetteer_or_default(py, gazetteer)?;
         let matcher = gaz.get().matcher(py, style)?;
@@ -479,6 +484,10 @@ impl PyCorpus {
         d.set_item(
             "invalid_bytes",
             col_u64(py, docs.iter().map(|x| x.invalid_bytes))?,
+        )?;
+        d.set_item(
+            "duplicate_of",
+            col_str(py, docs.iter().map(|x| x.duplicate_of.as_deref()))?,
         )?;
         Ok(d)
     }
@@ -620,17 +629,18 @@ impl PyCorpus {
         Ok(d)
     }
 
-    #[pyo3(signature = (level="sentence", min_count=1))]
+    #[pyo3(signature = (level="sentence", min_count=1, keep_duplicates=false))]
     fn cooccurrence<'py>(
         &self,
         py: Python<'py>,
         level: &str,
         min_count: u64,
+        keep_duplicates: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
         let level: Level = level.parse().or_py(py)?;
         let docs = Arc::clone(&self.docs);
         let counts = run(py, self.n_threads, None, move |_| {
-            Ok(corpus::cooccurrence(&docs, level))
+            Ok(corpus::cooccurrence(&docs, level, keep_duplicates))
         })?;
         let rows = counts.rows(min_count.max(1));
         let ents = self.matcher.entities();
