@@ -144,6 +144,9 @@ def main() -> None:
             }
         )
         del corpus
+    stages = {}
+    for n in [int(x) for x in args.threads.split(",")]:
+        stages[n] = dict(vncooc._core.bench_stages(texts, n_threads=n))
     base_size = parse_size(args.baseline_size)
     sub, acc = [], 0
     for t in texts:
@@ -160,6 +163,7 @@ def main() -> None:
         "corpus": {"bytes": nbytes, "documents": len(texts)},
         "vncooc": rows,
         "baseline": {"bytes": acc, "seconds": base_s, "mb_per_s": base_mbs},
+        "stages_mb_per_s": {n: {k: nbytes / 1e6 / v for k, v in st.items()} for n, st in stages.items()},
         "peak_rss_mb": peak_rss_mb(),
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -175,6 +179,11 @@ def main() -> None:
             f"| {r['threads']} | {r['pipeline_s']:.2f} | {r['cooccurrence_s']:.3f} | {r['to_pandas_s']:.3f} "
             f"| {r['mb_per_s']:.1f} | {r['docs_per_s']:.0f} | {r['mb_per_s'] / base_mbs:.1f} |"
         )
+    names = list(next(iter(stages.values())))
+    md += ["", "Per stage, MB/s of input (each stage alone, all documents):", ""]
+    md += ["| threads | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for n, st in stages.items():
+        md.append(f"| {n} | " + " | ".join(f"{nbytes / 1e6 / st[k]:.0f}" for k in names) + " |")
     md += [
         "",
         f"Pure-Python baseline: {base_mbs:.2f} MB/s on {acc / 1e6:.1f} MB. Peak RSS {peak_rss_mb():.0f} MB.",

@@ -212,6 +212,9 @@ pub fn process_text(
     analyze(id, prepare(raw, opts), invalid_bytes, matcher)
 }
 
+/// An input after the document-local stages: a prepared document or the reason it has none.
+type Prep = std::result::Result<Prepared, Skipped>;
+
 /// A document after the document-local stages.
 struct Prepared {
     id: String,
@@ -274,7 +277,7 @@ pub fn process(
         }
     }
     ctx.set_phases(2);
-    let prepared: Vec<Option<std::result::Result<Prepared, Skipped>>> = inputs
+    let prepared: Vec<Option<Prep>> = inputs
         .into_par_iter()
         .enumerate()
         .map(|(i, input)| {
@@ -287,7 +290,7 @@ pub fn process(
         })
         .collect();
     ctx.check()?;
-    let prepared: Vec<std::result::Result<Prepared, Skipped>> = prepared
+    let prepared: Vec<Prep> = prepared
         .into_iter()
         .map(|o| o.ok_or(Error::Cancelled))
         .collect::<Result<_>>()?;
@@ -327,22 +330,20 @@ pub fn process(
     };
     let dup_ids: Vec<Option<String>> = dup.iter().map(|d| d.map(|r| docs[r].id.clone())).collect();
     ctx.check()?;
-    // phase 3
-    let mut k = 0;
-    let numbered: Vec<(
-        Option<Option<String>>,
-        std::result::Result<Prepared, Skipped>,
-    )> = prepared
+    // phase 3: each prepared input with its group's first id (skipped inputs have none)
+    let mut dup_ids = dup_ids.into_iter();
+    let staged: Vec<(Option<String>, Prep)> = prepared
         .into_iter()
-        .map(|p| match p {
-            Ok(p) => {
-                k += 1;
-                (Some(dup_ids[k - 1].clone()), Ok(p))
-            }
-            Err(s) => (None, Err(s)),
+        .map(|p| {
+            let d = if p.is_ok() {
+                dup_ids.next().flatten()
+            } else {
+                None
+            };
+            (d, p)
         })
         .collect();
-    let out: Vec<Option<Outcome>> = numbered
+    let out: Vec<Option<Outcome>> = staged
         .into_par_iter()
         .map(|(dup_of, p)| {
             if ctx.is_cancelled() {
@@ -361,7 +362,7 @@ pub fn process(
                 if let Some(s) = p.outlet {
                     doc.source = Some(s);
                 }
-                doc.duplicate_of = dup_of.flatten();
+                doc.duplicate_of = dup_of;
                 doc
             });
             ctx.tick();
@@ -370,6 +371,55 @@ pub fn process(
         .collect();
     ctx.check()?;
     out.into_iter().map(|o| o.ok_or(Error::Cancelled)).collect()
+}
+
+/// Seconds each stage takes over `texts` on the current rayon pool, for benchmarks: normalize,
+/// clean, sentences, syllables, entities (each over the previous stage's output), then
+/// sentence co-occurrence over the resulting documents.
+pub fn stage_seconds(
+    texts: &[String],
+    matcher: &Matcher,
+    opts: &Options,
+) -> Vec<(&'static str, f64)> {
+    use std::time::Instant;
+    let mut out = Vec::new();
+    let t = Instant::now();
+    let normalized: Vec<String> = texts
+        .par_iter()
+        .map(|x| normalize(x, opts.tone_style))
+        .collect();
+    out.push(("normalize", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let cleaned: Vec<Cleaned> = normalized
+        .par_iter()
+        .map(|x| clean(x, &opts.clean))
+        .collect();
+    out.push(("clean", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let n: usize = cleaned
+        .par_iter()
+        .map(|c| split_sentences(&c.text).len())
+        .sum();
+    out.push(("sentences", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let n2: usize = cleaned.par_iter().map(|c| tokenize(&c.text).len()).sum();
+    out.push(("syllables", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let n3: usize = cleaned
+        .par_iter()
+        .map(|c| matcher.find(&c.text).len())
+        .sum();
+    out.push(("entities", t.elapsed().as_secs_f64()));
+    let docs: Vec<Doc> = cleaned
+        .into_par_iter()
+        .map(|c| analyze(String::new(), c, 0, matcher))
+        .collect();
+    let t = Instant::now();
+    let counts = cooccurrence(&docs, Level::Sentence, true);
+    out.push(("cooccurrence", t.elapsed().as_secs_f64()));
+    // keep the optimizer from dropping the work
+    std::hint::black_box((n, n2, n3, counts.n_contexts));
+    out
 }
 
 /// The unit in which co-occurrence is counted.

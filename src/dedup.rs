@@ -17,29 +17,38 @@ use crate::entities::fold_case;
 const NUM_HASHES: usize = 128;
 const SHINGLE: usize = 5;
 
-/// Folded, punctuation-free syllables of `text`.
-fn syllables(text: &str) -> Vec<String> {
-    fold_case(text)
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
-        .filter(|w| !w.is_empty())
-        .collect()
-}
+/// Shingles are sampled: those whose hash is 0 modulo this (the same rule for every document,
+/// so sampled sets stay comparable and their Jaccard estimates the full sets').
+const SAMPLE_MOD: u64 = 4;
 
-/// Hashes of the syllable 5-shingles of `text` (one shingle for shorter texts, none for empty).
+/// Sampled hashes of the syllable 5-shingles of `text` (case-folded, punctuation trimmed); a
+/// text with fewer syllables is one shingle, and a sample that would be empty keeps the
+/// smallest hash. Empty texts have none.
 fn shingles(text: &str) -> Vec<u64> {
-    let syl = syllables(text);
+    let folded = fold_case(text);
+    let syl: Vec<&str> = folded
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
     if syl.is_empty() {
         return Vec::new();
     }
     let n = SHINGLE.min(syl.len());
-    syl.windows(n)
-        .map(|w| {
-            let mut h = DefaultHasher::new();
-            w.hash(&mut h);
-            h.finish()
-        })
-        .collect()
+    let all = syl.windows(n).map(|w| {
+        let mut h = DefaultHasher::new();
+        w.hash(&mut h);
+        h.finish()
+    });
+    let mut min = u64::MAX;
+    let mut kept: Vec<u64> = all
+        .inspect(|&h| min = min.min(h))
+        .filter(|h| h % SAMPLE_MOD == 0)
+        .collect();
+    if kept.is_empty() {
+        kept.push(min);
+    }
+    kept
 }
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {

@@ -11,6 +11,7 @@ __all__ = [
     "Gazetteer",
     "__version__",
     "_after_fork",
+    "bench_stages",
     "clean",
     "find_entities",
     "normalize",
@@ -48,7 +49,7 @@ class Corpus:
         drop_patterns: list[str] | None = None,
         keep_patterns: list[str] | None = None,
         progress: Callable[[int], Any] | None = None,
-        dedup_threshold: float | None = 0.5,
+        dedup_threshold: float | None = ...,  # 0.5 (PyO3 shows Some(..) defaults as ...)
         furniture_min_docs: int = 3,
     ) -> Corpus: ...
     def __len__(self) -> int: ...
@@ -74,5 +75,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]: ...
 def find_entities(
     text: str, gazetteer: Gazetteer | None = None, tone_style: str = "old"
 ) -> list[tuple[int, int, str, str, str, str]]: ...
+def bench_stages(
+    texts: list[str], n_threads: int | None = None, tone_style: str = "old"
+) -> list[tuple[str, float]]: ...
 def resolve_threads(n_threads: int | None = None) -> int: ...
 def _after_fork() -> None: ...

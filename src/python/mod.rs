@@ -837,6 +837,26 @@ fn find_entities<'py>(
     Ok(out)
 }
 
+/// Seconds per stage over `texts` on `n_threads` threads (see `corpus::stage_seconds`).
+#[pyfunction]
+#[pyo3(signature = (texts, n_threads=None, tone_style="old"))]
+fn bench_stages(
+    py: Python<'_>,
+    texts: Vec<String>,
+    n_threads: Option<usize>,
+    tone_style: &str,
+) -> PyResult<Vec<(&'static str, f64)>> {
+    let opts = Options {
+        tone_style: tone_style.parse().or_py(py)?,
+        ..Options::default()
+    };
+    let gaz = default_gazetteer(py)?;
+    let matcher = gaz.get().matcher(py, opts.tone_style)?;
+    run(py, n_threads, None, move |_| {
+        Ok(corpus::stage_seconds(&texts, &matcher, &opts))
+    })
+}
+
 /// Number of threads a call with `n_threads` would use.
 #[pyfunction]
 #[pyo3(signature = (n_threads=None))]
@@ -859,6 +879,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sentence_spans, m)?)?;
     m.add_function(wrap_pyfunction!(find_entities, m)?)?;
     m.add_function(wrap_pyfunction!(resolve_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(bench_stages, m)?)?;
     m.add_function(wrap_pyfunction!(_after_fork, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
