@@ -308,7 +308,12 @@ pub struct Match {
 
 /// A compiled gazetteer for one tone style.
 pub struct Matcher {
-    ac: AhoCorasick,
+    /// Cased aliases, searched in the text as it is ("Nga", "SCO": rare as written).
+    cased: AhoCorasick,
+    cased_ids: Vec<usize>,
+    /// Caseless aliases and stop phrases, searched in the case-folded text.
+    caseless: AhoCorasick,
+    caseless_ids: Vec<usize>,
     patterns: Vec<Pattern>,
     entities: Vec<EntityInfo>,
 }
@@ -391,17 +396,32 @@ impl Matcher {
                 });
             }
         }
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&keys)
-            .map_err(|e| Error::Gazetteer {
-                source_name: "gazetteer".into(),
-                line: 0,
-                message: format!("cannot compile the aliases: {e}"),
-            })?;
+        // cased patterns are searched as written, the others in folded text; the two automata
+        // are built at the same time
+        let (cased_ids, caseless_ids): (Vec<usize>, Vec<usize>) =
+            (0..patterns.len()).partition(|&i| patterns[i].exact.is_some());
+        let cased_keys: Vec<&str> = cased_ids
+            .iter()
+            .map(|&i| patterns[i].exact.as_deref().unwrap_or_default())
+            .collect();
+        let caseless_keys: Vec<&str> = caseless_ids.iter().map(|&i| keys[i].as_str()).collect();
+        let build = |k: &[&str]| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(k)
+                .map_err(|e| Error::Gazetteer {
+                    source_name: "gazetteer".into(),
+                    line: 0,
+                    message: format!("cannot compile the aliases: {e}"),
+                })
+        };
+        let (cased, caseless) = rayon::join(|| build(&cased_keys), || build(&caseless_keys));
         Ok(Matcher {
-            ac,
+            cased: cased?,
+            cased_ids,
+            caseless: caseless?,
+            caseless_ids,
             patterns,
             entities,
         })
@@ -415,20 +435,23 @@ impl Matcher {
     /// Mentions in `text` (already normalized with this matcher's style), in order.
     pub fn find(&self, text: &str) -> Vec<Match> {
         let folded = fold_case(text);
-        // 1. every candidate that respects syllable boundaries and the case policy
+        // 1. every candidate that respects syllable boundaries: cased aliases as written,
+        //    the others in the folded text (folding keeps byte offsets)
         let mut cands: Vec<(usize, usize, usize)> = Vec::new();
-        for m in self.ac.find_overlapping_iter(&folded) {
+        let found = self
+            .cased
+            .find_overlapping_iter(text)
+            .map(|m| (m, &self.cased_ids))
+            .chain(
+                self.caseless
+                    .find_overlapping_iter(&folded)
+                    .map(|m| (m, &self.caseless_ids)),
+            );
+        for (m, ids) in found {
             let (s, e) = (m.start(), m.end());
-            if !at_boundary(text, s, e) {
-                continue;
+            if at_boundary(text, s, e) {
+                cands.push((s, e, ids[m.pattern().as_usize()]));
             }
-            let pat = &self.patterns[m.pattern().as_usize()];
-            if let Some(exact) = &pat.exact {
-                if &text[s..e] != exact {
-                    continue;
-                }
-            }
-            cands.push((s, e, m.pattern().as_usize()));
         }
         // 2. leftmost-longest selection
         cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));

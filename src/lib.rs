@@ -7,6 +7,7 @@ pub mod clean;
 pub mod cooccur;
 pub mod corpus;
 pub mod dedup;
+pub mod discover;
 pub mod entities;
 pub mod error;
 pub mod input;

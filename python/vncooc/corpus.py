@@ -360,6 +360,15 @@ class Corpus:
             df[col] = df[col].astype(str)
         return df
 
+    def candidates(self, min_count: int = 2) -> pd.DataFrame:
+        """Names the gazetteer does not know, to grow it: runs of two or more capitalized
+        syllables (or an acronym) outside every mention, not counting a sentence's first word.
+        Columns ``candidate, count, documents, doc_id, example`` (the first sentence it was seen
+        in), most frequent first; candidates seen fewer than ``min_count`` times are left out."""
+        if not isinstance(min_count, int) or min_count < 1:
+            raise InvalidArgumentError(f"min_count must be a positive int, not {min_count!r}")
+        return frame(self._core.candidates(min_count))
+
     def removed(self) -> pd.DataFrame:
         """Every non-blank line cleaning dropped or moved to metadata: ``doc_id, line_no, text,
         reason`` (``line_no`` is 1-based in the input)."""

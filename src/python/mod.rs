@@ -664,6 +664,42 @@ impl PyCorpus {
         Ok(d)
     }
 
+    /// Names the gazetteer lacks: capitalized sequences with counts and an example sentence.
+    #[pyo3(signature = (min_count=1))]
+    fn candidates<'py>(&self, py: Python<'py>, min_count: u64) -> PyResult<Bound<'py, PyDict>> {
+        let docs = Arc::clone(&self.docs);
+        let found = run(py, self.n_threads, None, move |_| {
+            Ok(crate::discover::candidates(&docs, min_count))
+        })?;
+        let docs = &*self.docs;
+        let example = |c: &crate::discover::Candidate| {
+            let (di, si) = c.example;
+            let doc = &docs[di];
+            let (s, e) = doc.sentences[si];
+            let text: String = doc
+                .text
+                .chars()
+                .skip(s as usize)
+                .take((e - s) as usize)
+                .collect();
+            (doc.id.as_str(), text)
+        };
+        let examples: Vec<(&str, String)> = found.iter().map(example).collect();
+        let d = PyDict::new(py);
+        d.set_item(
+            "candidate",
+            col_str(py, found.iter().map(|c| Some(c.surface.as_str())))?,
+        )?;
+        d.set_item("count", col_u64(py, found.iter().map(|c| c.count))?)?;
+        d.set_item("documents", col_u64(py, found.iter().map(|c| c.documents))?)?;
+        d.set_item("doc_id", col_str(py, examples.iter().map(|x| Some(x.0)))?)?;
+        d.set_item(
+            "example",
+            col_str(py, examples.iter().map(|x| Some(x.1.as_str())))?,
+        )?;
+        Ok(d)
+    }
+
     fn removed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let docs = &*self.docs;
         let mut doc_codes = Vec::new();

@@ -1,0 +1,173 @@
+"""Entity matching with the bundled gazetteer: every rule on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+import vncooc
+
+
+def ids(text: str) -> list[str]:
+    return [m.entity_id for m in vncooc.find_entities(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hội đồng Bảo an Liên hợp quốc họp khẩn.", ["unsc"]),
+        ("Tình hình trên bán đảo Triều Tiên căng thẳng.", ["korean_peninsula"]),
+        ("Liên minh Kinh tế Á - Âu mở rộng hợp tác.", ["eaeu"]),
+        ("Liên minh Kinh tế Á-Âu và Liên minh kinh tế Á Âu là một.", ["eaeu", "eaeu"]),
+        ("các nước thuộc tổ chức hợp tác Thượng Hải nhóm họp", ["sco"]),
+        ("Tổ chức Hợp tác Thượng Hải (SCO) họp ở Thượng Hải.", ["sco", "sco", "shanghai"]),
+    ],
+)
+def test_longest_names_win(text, expected):
+    assert ids(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Moskva, Mát-xcơ-va và Moscow", ["moscow"] * 3),
+        ("Sergei Lavrov, Sergey Lavrov, Xéc-gây La-vrốp và ông Lavrov", ["sergey_lavrov"] * 4),
+        ("LHQ hay Liên hợp quốc", ["un", "un"]),
+        ("Vladimir Putin, Vla-đi-mia Pu-tin, ông Putin", ["vladimir_putin"] * 3),
+        ("Tập Cận Bình, Lý Cường và Lý Khắc Cường", ["xi_jinping", "li_qiang", "li_keqiang"]),
+        ("Mỹ hay Hoa Kỳ; Nga hay Liên bang Nga hay LB Nga", ["usa", "usa", "russia", "russia", "russia"]),
+        ("Trung Quốc và CHDCND Triều Tiên", ["china", "north_korea"]),
+    ],
+)
+def test_aliases_resolve_to_one_id(text, expected):
+    assert ids(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("quan hệ Nga-Trung và Trung-Nga", ["russia", "china", "china", "russia"]),
+        ("đối thoại Mỹ-Trung, Việt-Mỹ và Việt-Trung", ["usa", "china", "vietnam", "usa", "vietnam", "china"]),
+        ("Nga - Trung Quốc hội đàm", ["russia", "china"]),
+        ("miền Trung và ông Trung nói", []),
+    ],
+)
+def test_compounds(text, expected):
+    assert ids(text) == expected
+
+
+COUNTRY_IDS = {"russia", "usa", "uk", "germany", "france", "japan", "china"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chị Nga, cô Nga, bà Nga và em Nga đều là giáo viên.",
+        "Chị Nguyễn Thị Nga cho biết chị rất vui.",
+        "Đàn thiên nga bay qua hồ. Chú Cuội và chị Hằng Nga.",
+        "Trận đấu diễn ra trên sân Mỹ Đình, còn anh ấy ở Mỹ Tho.",
+        "Bà Nguyễn Thị Mỹ làm nghề thẩm mỹ và bán mỹ phẩm.",
+        "Mỹ phẩm nhập khẩu tăng mạnh.",
+        "Anh ấy đến muộn. Anh cho biết sẽ quay lại.",
+        "Ông Nguyễn Minh Đức nhấn mạnh vấn đề đạo đức.",
+        "Dự thảo sửa đổi pháp luật về đất đai.",
+        "Hệ thống cập nhật dữ liệu vào chủ nhật. Chủ nhật tuần sau họp tiếp.",
+        "nga, mỹ, anh, pháp viết thường không phải tên nước",
+    ],
+)
+def test_traps_give_no_country(text):
+    assert set(ids(text)) & COUNTRY_IDS == set(), ids(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Khu vực Trung Á và Trung Đông", ["central_asia", "middle_east"]),
+        ("Thủ tướng Anh và Tổng thống Pháp gặp Thủ tướng Đức", ["uk", "france", "germany"]),
+        ("Tổng thống Nga Vladimir Putin", ["russia", "vladimir_putin"]),
+        ("Năm Nga - Trung Quốc về khoa học", ["russia", "china"]),
+        ("Theo VTV.vn, Việt Nam và Nhật Bản", ["vietnam", "japan"]),
+    ],
+)
+def test_real_mentions_survive_the_trap_rules(text, expected):
+    assert ids(text) == expected
+
+
+def test_default_gazetteer_has_no_conflicts_and_covers_the_un():
+    g = vncooc.Gazetteer.default().to_pandas()
+    assert g.entity_id.is_unique
+    countries = g[g.entity_type == "country"]
+    assert len(countries) >= 196  # 193 UN members + Taiwan, Palestine, Kosovo (and more)
+    for must in ["taiwan", "palestine", "kosovo", "soviet_union", "timor_leste", "south_sudan"]:
+        assert must in set(countries.entity_id)
+
+
+RECORD = {
+    "id": "hanoi_green_forum",
+    "type": "organization",
+    "name_en": "Hanoi Green Forum",
+    "name_vi": "Diễn đàn Xanh Hà Nội",
+    "aliases": ["Diễn đàn Xanh Hà Nội", "HGF"],
+}
+
+
+def test_user_gazetteer_formats(tmp_path: Path):
+    csv_path = tmp_path / "g.csv"
+    csv_path.write_text(
+        "id,type,name_en,name_vi,aliases\n"
+        "hanoi_green_forum,organization,Hanoi Green Forum,Diễn đàn Xanh Hà Nội,Diễn đàn Xanh Hà Nội|HGF\n",
+        encoding="utf-8",
+    )
+    json_path = tmp_path / "g.json"
+    json_path.write_text(__import__("json").dumps([RECORD], ensure_ascii=False), encoding="utf-8")
+    base = len(vncooc.Gazetteer.default())
+    for g in [
+        vncooc.Gazetteer.from_csv(csv_path),
+        vncooc.Gazetteer.from_json(json_path),
+        vncooc.Gazetteer.default().add([RECORD]),
+    ]:
+        assert len(g) == base + 1
+        assert [m.entity_id for m in vncooc.find_entities("HGF và Nga", gazetteer=g)] == [
+            "hanoi_green_forum",
+            "russia",
+        ]
+        again = pickle.loads(pickle.dumps(g))
+        assert len(again) == len(g)
+        assert [m.entity_id for m in vncooc.find_entities("HGF", gazetteer=again)] == ["hanoi_green_forum"]
+    alone = vncooc.Gazetteer.from_records([RECORD], extend_default=False)
+    assert len(alone) == 1 and ids("Nga") == ["russia"]
+    assert [m.entity_id for m in vncooc.find_entities("HGF và Nga", gazetteer=alone)] == ["hanoi_green_forum"]
+    assert len(pickle.loads(pickle.dumps(vncooc.Gazetteer.default()))) == base
+
+
+def test_user_gazetteer_errors_name_the_line(tmp_path: Path):
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_text(
+        "id,type,name_en,name_vi,aliases\nok_one,place,A,A,Ápxyz\nbad,planet,B,B,Bxyz\n", encoding="utf-8"
+    )
+    with pytest.raises(vncooc.GazetteerError, match=r"bad\.csv:3:"):
+        vncooc.Gazetteer.from_csv(bad_csv)
+    bad_jsonl = tmp_path / "bad.jsonl"
+    bad_jsonl.write_text(
+        '{"id": "a_b", "type": "place", "name_en": "A", "name_vi": "A", "aliases": ["Ápq"]}\n{oops\n'
+    )
+    with pytest.raises(vncooc.GazetteerError, match=r"bad\.jsonl:2:"):
+        vncooc.Gazetteer.from_jsonl(bad_jsonl)
+    with pytest.raises(vncooc.GazetteerError, match="claimed by both"):
+        vncooc.Gazetteer.default().add([dict(RECORD, id="other_forum"), RECORD])
+    with pytest.raises(vncooc.CorpusNotFoundError):
+        vncooc.Gazetteer.from_csv(tmp_path / "missing.csv")
+
+
+def test_candidates_find_unknown_names():
+    texts = [
+        "Đại sứ Nga tại Việt Nam Gennady Bezdetko trao đổi với báo chí.",
+        "Hôm qua, ông Gennady Bezdetko thăm Đà Nẵng. Tổ chức SOM họp tiếp.",
+    ]
+    c = vncooc.Corpus.from_texts(texts, clean=False).candidates(min_count=1)
+    assert list(c.columns) == ["candidate", "count", "documents", "doc_id", "example"]
+    top = c.iloc[0]
+    assert (top.candidate, top["count"], top.documents, top.doc_id) == ("Gennady Bezdetko", 2, 2, "0")
+    assert "Gennady Bezdetko" in top.example
+    assert "Nga" not in set(c.candidate) and "Việt Nam" not in set(c.candidate)
