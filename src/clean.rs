@@ -184,7 +184,10 @@ fn regexes() -> &'static [(Regex, Reason)] {
             (r"\{[a-z_]+\}", Reason::Template),
             (r"(?i)^\d+\s+bình luận$", Reason::Navigation),
             (r"(?i)^bình luận\s*\(\d+\)$", Reason::Navigation),
-            (r"(?i)\d+\s+(?:phút|giờ|ngày)\s+trước$", Reason::Navigation),
+            (
+                r"(?i)^(?:\S+\s+){0,10}\d+\s+(?:phút|giờ)\s+trước$",
+                Reason::Navigation,
+            ),
             (r"^\[[^\[\]]+\]$", Reason::RelatedLink),
             (r"(?i)\s[-–]\s+ảnh\s+\d+\.?$", Reason::Caption),
             (
@@ -248,13 +251,16 @@ fn classify(line: &str, folded: &str, words: usize, opts: &CleanOptions) -> Opti
         return Some(Reason::UserPattern);
     }
     let bare = folded.trim_end_matches([':', '.', '!']).trim();
-    if FURNITURE_LINES.contains(&bare) {
+    if FURNITURE_LINES.contains(&bare) || SECTION_HEADERS.contains(&bare) {
         return Some(Reason::Navigation);
     }
     if FURNITURE_PREFIXES.iter().any(|p| folded.starts_with(p)) {
         return Some(Reason::Promo);
     }
-    if word_count(line) <= 12
+    // "Chia sẻ thông tin với bạn bè!" is furniture; "Chia sẻ với báo chí, ông ... cho biết." is prose
+    if words <= 12
+        && !line.ends_with('.')
+        && !line.contains(',')
         && SHORT_FURNITURE_PREFIXES
             .iter()
             .any(|p| folded.starts_with(p))
@@ -283,17 +289,18 @@ pub fn furniture_candidate(line: &str) -> bool {
 }
 
 impl Cleaned {
-    /// Drop the body lines (never the title) for which `drop` is true, reporting them.
+    /// Drop the lines for which `drop` is true, reporting them. When the title goes (a site
+    /// banner taken for the headline), the next line becomes the title if it reads like one.
     pub fn drop_lines(&mut self, reason: Reason, drop: impl Fn(&str) -> bool) {
-        let skip = usize::from(self.title.is_some());
         let lines: Vec<&str> = self.text.split('\n').collect();
-        if !lines.iter().skip(skip).any(|l| drop(l)) {
+        if !lines.iter().any(|l| drop(l)) {
             return;
         }
+        let title_dropped = self.title.is_some() && lines.first().is_some_and(|l| drop(l));
         let mut text = String::with_capacity(self.text.len());
         let mut line_nos = Vec::with_capacity(self.line_nos.len());
-        for (k, (l, &n)) in lines.iter().zip(&self.line_nos).enumerate() {
-            if k >= skip && drop(l) {
+        for (l, &n) in lines.iter().zip(&self.line_nos) {
+            if drop(l) {
                 self.removed.push(Removed {
                     line_no: n,
                     text: l.to_string(),
@@ -308,6 +315,10 @@ impl Cleaned {
             line_nos.push(n);
         }
         self.removed.sort_by_key(|r| r.line_no);
+        if title_dropped {
+            let first = text.split('\n').next().unwrap_or("");
+            self.title = looks_like_title(first, word_count(first)).then(|| first.to_string());
+        }
         self.text = text;
         self.line_nos = line_nos;
     }
@@ -352,7 +363,14 @@ pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
         }
         let f = folded[i].as_str();
         if let (Some(t), Some(ti)) = (title_fold, title_idx) {
-            if i != ti && f.len() > t.len() && f.starts_with(t) {
+            // a caption glued to the headline: the headline, then a letter with no space
+            let glued = f.len() > t.len()
+                && f.starts_with(t)
+                && f[t.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+            if i != ti && glued {
                 verdict[i] = Some(Reason::Caption);
                 continue;
             }
@@ -404,25 +422,24 @@ pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
             }
         }
     }
-    // pass 4: short lines without sentence punctuation next to furniture are furniture
-    loop {
+    // pass 4: short lines without sentence punctuation next to furniture are furniture; two
+    // rounds at most, each reading the previous round's verdicts (so a run of short lines of the
+    // article itself, e.g. a list, is not eaten from one furniture line onwards)
+    for _ in 0..2 {
+        let before = verdict.clone();
+        let furniture = |j: Option<&usize>| {
+            j.is_some_and(|&j| {
+                matches!(before[j], Some(r) if r != Reason::Duplicate && r != Reason::Dateline)
+            })
+        };
         let mut changed = false;
         for (k, &i) in nonblank.iter().enumerate() {
-            if !kept(&verdict, i) || protected[i] || Some(i) == title_idx {
+            if !kept(&before, i) || protected[i] || Some(i) == title_idx {
                 continue;
             }
-            let l = lines[i];
-            if words[i] > 10 || ends_like_sentence(l) {
+            if words[i] > 10 || ends_like_sentence(lines[i]) {
                 continue;
             }
-            let furniture = |j: Option<&usize>| {
-                j.is_some_and(|&j| {
-                    matches!(
-                        verdict[j],
-                        Some(r) if r != Reason::Duplicate && r != Reason::Dateline
-                    )
-                })
-            };
             let prev = k.checked_sub(1).and_then(|p| nonblank.get(p));
             if furniture(prev) || furniture(nonblank.get(k + 1)) {
                 verdict[i] = Some(Reason::NearBoilerplate);
@@ -539,6 +556,34 @@ mod tests {
         );
         assert_eq!(c.removed.len(), 1);
         assert_eq!(c.removed[0].reason, Reason::UserPattern);
+    }
+
+    #[test]
+    fn review_regressions() {
+        let o = CleanOptions::default();
+        // a paragraph that starts with the headline's words is prose, not a glued caption
+        let c = clean("Nga và Trung Quốc ký thỏa thuận\nNga và Trung Quốc ký thỏa thuận hợp tác năng lượng ngày 21/5.", &o);
+        assert!(c.removed.is_empty(), "{:?}", c.removed);
+        // short prose opening with "Chia sẻ"; a headline ending "2 ngày trước"
+        let c = clean("Tiêu đề bài viết về ngoại giao\nChia sẻ với báo chí, ông Lavrov cho biết Nga sẵn sàng.\nĐộng đất mạnh xảy ra ở miền bắc 2 ngày trước", &o);
+        assert!(c.removed.is_empty(), "{:?}", c.removed);
+        // every section header opens a related-links block
+        let c = clean("Tiêu đề bài viết về ngoại giao\nNội dung chính của bài viết.\nCó thể bạn quan tâm\nMột tin khác về kinh tế\nMột tin nữa về xã hội", &o);
+        assert_eq!(
+            c.text,
+            "Tiêu đề bài viết về ngoại giao\nNội dung chính của bài viết."
+        );
+        // a list of short lines is not eaten from one furniture line onwards
+        let list = "Nga\nTrung Quốc\nẤn Độ\nBrazil\nNam Phi\nIran";
+        let c = clean(
+            &format!("Tiêu đề bài viết về BRICS\nCác thành viên gồm:\n{list}\nChia sẻ"),
+            &o,
+        );
+        assert!(
+            c.text.contains("Nga\nTrung Quốc\nẤn Độ\nBrazil"),
+            "{}",
+            c.text
+        );
     }
 
     #[test]

@@ -245,7 +245,7 @@ fn prepare_input(
             Err(reason) => return Err(skip(reason)),
         },
     };
-    if raw.chars().all(|c| c.is_whitespace() || c.is_control()) {
+    if crate::normalize::is_blank(&raw) {
         return Err(skip("empty".into()));
     }
     let cleaned = prepare(&raw, opts);
@@ -312,12 +312,10 @@ pub fn process(
         let candidates: Vec<Vec<u64>> = docs
             .par_iter()
             .map(|p| {
-                let skip = usize::from(p.cleaned.title.is_some());
                 let mut keys: Vec<u64> = p
                     .cleaned
                     .text
                     .split('\n')
-                    .skip(skip)
                     .filter(|l| furniture_candidate(l))
                     .map(line_key)
                     .collect();
@@ -415,7 +413,7 @@ pub fn stage_seconds(
         .map(|c| analyze(String::new(), c, 0, matcher))
         .collect();
     let t = Instant::now();
-    let counts = cooccurrence(&docs, Level::Sentence, true);
+    let counts = cooccurrence(&docs, Level::Sentence, true, None);
     out.push(("cooccurrence", t.elapsed().as_secs_f64()));
     // keep the optimizer from dropping the work
     std::hint::black_box((n, n2, n3, counts.n_contexts));
@@ -444,9 +442,15 @@ impl std::str::FromStr for Level {
 
 /// Co-occurrence counts of `docs` at `level` (parallel on the current rayon pool); near-duplicates
 /// of an earlier document are left out unless `keep_duplicates`.
-pub fn cooccurrence(docs: &[Doc], level: Level, keep_duplicates: bool) -> Counts {
+pub fn cooccurrence(
+    docs: &[Doc],
+    level: Level,
+    keep_duplicates: bool,
+    ctx: Option<&Ctx>,
+) -> Counts {
     docs.par_iter()
         .filter(|d| keep_duplicates || d.duplicate_of.is_none())
+        .filter(|_| !ctx.is_some_and(Ctx::is_cancelled))
         .fold(Counts::default, |mut counts, doc| {
             let mut buf = Vec::new();
             match level {
@@ -541,7 +545,7 @@ mod tests {
             )
         })
         .collect();
-        let s = cooccurrence(&docs, Level::Sentence, true);
+        let s = cooccurrence(&docs, Level::Sentence, true, None);
         assert_eq!(s.n_contexts, 5);
         let rows = s.rows(1);
         // entity indices are in id order: asean=0, china=1, russia=2
@@ -553,7 +557,7 @@ mod tests {
             pairs,
             vec![(0, 1, 1, 3, 2), (0, 2, 1, 3, 3), (1, 2, 1, 2, 3)]
         );
-        let d = cooccurrence(&docs, Level::Document, true);
+        let d = cooccurrence(&docs, Level::Document, true, None);
         assert_eq!(d.n_contexts, 2);
         assert!(d.rows(2).iter().all(|r| r.count == 2));
     }
@@ -602,13 +606,48 @@ mod tests {
             &docs.iter().map(|d| (*d).clone()).collect::<Vec<_>>(),
             Level::Document,
             true,
+            None,
         );
         let without = cooccurrence(
             &docs.iter().map(|d| (*d).clone()).collect::<Vec<_>>(),
             Level::Document,
             false,
+            None,
         );
         assert_eq!((with.n_contexts, without.n_contexts), (4, 3));
+    }
+
+    #[test]
+    fn a_site_banner_is_not_the_title() {
+        let m = matcher();
+        let banner = "Báo Quốc tế điện tử của chúng tôi";
+        let inputs = [
+            "Nga và Trung Quốc họp bàn",
+            "ASEAN họp về kinh tế số",
+            "Việt Nam tiếp đoàn Nga",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, h)| Input {
+            id: format!("d{i}"),
+            source: Source::Text(format!(
+                "{banner}\n{h}\nNội dung số {i} của bài viết, về chủ đề {h}."
+            )),
+            date: None,
+            outlet: None,
+        })
+        .collect();
+        let out = process(inputs, &m, &Options::default(), &Ctx::default()).expect("runs");
+        for (o, h) in out.iter().zip([
+            "Nga và Trung Quốc họp bàn",
+            "ASEAN họp về kinh tế số",
+            "Việt Nam tiếp đoàn Nga",
+        ]) {
+            let d = o.as_ref().expect("a document");
+            assert_eq!(d.title.as_deref(), Some(h));
+            assert!(!d.text.contains(banner));
+            assert_eq!(d.removed[0].reason, Reason::SiteFurniture);
+        }
     }
 
     #[test]

@@ -17,13 +17,14 @@ use crate::entities::fold_case;
 const NUM_HASHES: usize = 128;
 const SHINGLE: usize = 5;
 
-/// Shingles are sampled: those whose hash is 0 modulo this (the same rule for every document,
-/// so sampled sets stay comparable and their Jaccard estimates the full sets').
+/// Long texts' shingles are sampled: those whose hash is 0 modulo this (one rule for every long
+/// text, so their sampled sets stay comparable and estimate the full sets' Jaccard).
 const SAMPLE_MOD: u64 = 4;
+/// Texts with fewer shingles keep them all (a sample of a short text is too small to compare).
+const SAMPLE_FROM: usize = 256;
 
-/// Sampled hashes of the syllable 5-shingles of `text` (case-folded, punctuation trimmed); a
-/// text with fewer syllables is one shingle, and a sample that would be empty keeps the
-/// smallest hash. Empty texts have none.
+/// Hashes of the syllable 5-shingles of `text` (case-folded, punctuation trimmed), sampled for
+/// long texts; a text with fewer syllables is one shingle; empty texts have none.
 fn shingles(text: &str) -> Vec<u64> {
     let folded = fold_case(text);
     let syl: Vec<&str> = folded
@@ -40,15 +41,11 @@ fn shingles(text: &str) -> Vec<u64> {
         w.hash(&mut h);
         h.finish()
     });
-    let mut min = u64::MAX;
-    let mut kept: Vec<u64> = all
-        .inspect(|&h| min = min.min(h))
-        .filter(|h| h % SAMPLE_MOD == 0)
-        .collect();
-    if kept.is_empty() {
-        kept.push(min);
+    let all: Vec<u64> = all.collect();
+    if all.len() < SAMPLE_FROM {
+        return all;
     }
-    kept
+    all.into_iter().filter(|h| h % SAMPLE_MOD == 0).collect()
 }
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -143,6 +140,32 @@ mod tests {
             near_duplicates(&[c, a, "", b, a], 0.7),
             vec![None, None, None, Some(1), Some(1)]
         );
+    }
+
+    #[test]
+    fn short_different_texts_are_not_duplicates() {
+        // eight-syllable texts drawn from 40 syllables (a fixed LCG): true Jaccard near 0
+        let words: Vec<String> = (0..40).map(|i| format!("từ{i}")).collect();
+        let mut x: u64 = 12345;
+        let texts: Vec<String> = (0..200)
+            .map(|_| {
+                (0..8)
+                    .map(|_| {
+                        x = x
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        words[(x >> 33) as usize % 40].as_str()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let flagged = near_duplicates(&refs, 0.5)
+            .iter()
+            .filter(|d| d.is_some())
+            .count();
+        assert_eq!(flagged, 0);
     }
 
     #[test]

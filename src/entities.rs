@@ -353,7 +353,7 @@ impl Matcher {
                 .chain(entry.compound.iter().map(|a| (a, true)));
             for (alias, compound_only) in forms {
                 let alias = normalize(alias, style).replace('\n', " ");
-                if alias.is_empty() {
+                if alias.trim().is_empty() {
                     continue;
                 }
                 let cased = is_cased(&alias, entry);
@@ -387,7 +387,10 @@ impl Matcher {
             }
         }
         for phrase in &gazetteer.stop_phrases {
-            let phrase = normalize(phrase, style);
+            let phrase = normalize(phrase, style).replace('\n', " ");
+            if phrase.trim().is_empty() {
+                continue;
+            }
             for variant in hyphen_variants(&phrase) {
                 keys.push(fold_case(&variant));
                 patterns.push(Pattern {
@@ -584,7 +587,18 @@ fn person_context(text: &str, s: usize, e: usize) -> bool {
             return true;
         }
     }
-    if surface == "Anh" {
+    // a capitalized pronoun "Anh" starts a sentence (mid-sentence it is written "anh")
+    let sentence_start = text[..s]
+        .trim_end_matches(' ')
+        .chars()
+        .next_back()
+        .is_none_or(|c| {
+            matches!(
+                c,
+                '.' | '!' | '?' | ':' | '"' | '“' | '(' | '\n' | '-' | '–'
+            )
+        });
+    if surface == "Anh" && sentence_start {
         let rest = text[e..].strip_prefix(' ').unwrap_or("");
         return PRONOUN_FOLLOWERS.iter().any(|f| {
             rest.strip_prefix(f)
@@ -609,15 +623,22 @@ fn in_domain(text: &str, s: usize, e: usize) -> bool {
     let tld = matches!(after, [b'.' | b'@', c, ..] if c.is_ascii_lowercase() || c.is_ascii_digit());
     let before = &text.as_bytes()[..s];
     let host = match before.split_last() {
-        Some((b'.' | b'@' | b'/', rest)) => {
+        Some((&sep @ (b'.' | b'@' | b'/'), rest)) => {
             let word = rest
                 .rsplit(|b| b.is_ascii_whitespace())
                 .next()
                 .unwrap_or(&[]);
-            !word.is_empty()
+            let ascii = !word.is_empty()
                 && word
                     .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'/' | b':'))
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'/' | b':'));
+            // "www.LHQ", "x@SCO", "tass.ru/Nga"; not "2020.Nga" (a missing space) or "Anh/Pháp"
+            ascii
+                && match sep {
+                    b'.' => word.iter().any(u8::is_ascii_alphabetic),
+                    b'/' => word.contains(&b'.'),
+                    _ => true,
+                }
         }
         _ => false,
     };
@@ -732,6 +753,20 @@ mod tests {
         );
         assert_eq!(ids(&m, "Theo LHQ.vn và www.LHQ, LHQ họp."), vec!["un"]);
         assert_eq!(ids(&m, "Trung Quốc.Nga"), vec!["china", "russia"]);
+    }
+
+    #[test]
+    fn review_regressions() {
+        let m = matcher();
+        assert_eq!(
+            ids(&m, "năm 2020.Nga và Trung Quốc/Nga"),
+            vec!["russia", "china", "russia"]
+        );
+        let mut g = Gazetteer::default();
+        g.add_jsonl(TEST_GAZ, "t").expect("parses");
+        g.add_stop_phrases("\u{200B}\n - \n");
+        let m = Matcher::new(&g, ToneStyle::Old).expect("compiles");
+        assert_eq!(ids(&m, "Ý Yên và Nga"), vec!["russia"]);
     }
 
     #[test]

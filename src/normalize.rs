@@ -75,6 +75,12 @@ fn nfc_safe(c: char) -> bool {
     (c as u32) < 0x300 || matches!(c as u32, 0x1E00..=0x1EFF | 0x2010..=0x2027 | 0x2030..=0x205E)
 }
 
+/// True when `text` has nothing but spaces and invisible or control characters.
+pub fn is_blank(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_whitespace() || !matches!(map_char(c), Mapped::Keep | Mapped::To(_)))
+}
+
 /// Normalize `text`; see the module documentation.
 pub fn normalize(text: &str, style: ToneStyle) -> String {
     // one scan: does anything need mapping, could anything be non-NFC?
@@ -194,6 +200,9 @@ fn push_with_tone_style(out: &mut String, word: &str, style: ToneStyle) {
             p0 = p1.map(|x| x.1);
             p1 = p2;
             p2 = Some((i, c));
+        } else if matches!(c, '\u{0300}'..='\u{036F}') {
+            // a combining mark NFC could not compose: leave the syllable as it is
+            (p0, p1, p2) = (None, None, None);
         } else if p2.is_some() {
             flush(p0, p1, p2);
             (p0, p1, p2) = (None, None, None);
@@ -374,6 +383,7 @@ mod tests {
             for style in [ToneStyle::Old, ToneStyle::New] {
                 let once = normalize(s, style);
                 assert_eq!(normalize(&once, style), once, "{s:?}");
+                assert!(unicode_normalization::is_nfc(&once), "{s:?}");
             }
         }
     }

@@ -325,3 +325,38 @@ def test_site_furniture_and_duplicates_from_texts():
     assert nodup.documents().duplicate_of.isna().all()
     with pytest.raises(vncooc.InvalidArgumentError):
         vncooc.Corpus.from_texts(texts, dedup_threshold=1.5)
+
+
+def test_review_regressions_python_side():
+    texts = ["Tiêu đề bài viết về hợp tác\nQC: mua ngay\nNội dung chính của bài."]
+    with pytest.raises(vncooc.InvalidArgumentError, match="list of regular expressions"):
+        vncooc.Corpus.from_texts(texts, drop_patterns="^QC:")
+    with pytest.raises(vncooc.InvalidArgumentError):
+        vncooc.clean(texts[0], drop_patterns="^QC:")
+    c = vncooc.Corpus.from_texts(texts, drop_patterns=["^QC:"])
+    with pytest.raises(vncooc.InvalidArgumentError):
+        c.cooccurrence(min_count=2**70)
+    for bad in [dict(furniture_min_docs=2**70), dict(dedup_threshold=True), dict(n_threads=True)]:
+        with pytest.raises(vncooc.InvalidArgumentError):
+            vncooc.Corpus.from_texts(texts, **bad)
+    # frames are independent: editing one does not change the next
+    docs = c.documents()
+    docs.loc[0, "n_chars"] = -1
+    assert c.documents().loc[0, "n_chars"] > 0
+    # zero-width-only input is empty
+    z = vncooc.Corpus.from_texts(["\u200b\ufeff\u200b", "Nga."])
+    assert list(z.skipped().reason) == ["empty"]
+
+
+def test_a_raising_progress_callback_stops_the_job():
+    import time
+
+    def boom(done: int) -> None:
+        raise RuntimeError("stop")
+
+    texts = [ARTICLES[0]] * 200_000
+    with pytest.raises(RuntimeError, match="stop"):
+        vncooc.Corpus.from_texts(texts, n_threads=1, progress=boom)
+    t = time.perf_counter()
+    vncooc.Corpus.from_texts(["Nga."], n_threads=1)
+    assert time.perf_counter() - t < 1.0  # the cancelled job no longer holds the pool

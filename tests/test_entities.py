@@ -88,6 +88,8 @@ def test_traps_give_no_country(text):
         ("Tổng thống Nga Vladimir Putin", ["russia", "vladimir_putin"]),
         ("Năm Nga - Trung Quốc về khoa học", ["russia", "china"]),
         ("Theo VTV.vn, Việt Nam và Nhật Bản", ["vietnam", "japan"]),
+        ("Thủ tướng Anh cho biết, Mỹ và Anh nói", ["uk", "usa", "uk"]),
+        ("quan hệ Anh/Pháp và năm 2020.Nga", ["uk", "france", "russia"]),
     ],
 )
 def test_real_mentions_survive_the_trap_rules(text, expected):

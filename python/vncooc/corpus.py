@@ -71,6 +71,25 @@ def _opt_str(value: Any, what: str, doc_id: str) -> str | None:
     raise InputError(f"document {doc_id!r}: {what} {value!r} is not a string")
 
 
+_MAX_COUNT = 2**63 - 1
+
+
+def _count(value: Any, what: str, minimum: int) -> int:
+    """A whole-number option (bools are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= _MAX_COUNT:
+        raise InvalidArgumentError(f"{what} must be a whole number >= {minimum}, not {value!r}")
+    return value
+
+
+def _patterns(value: Any, what: str) -> list[str] | None:
+    """Regex patterns: a list of strings (a single string would be split into characters)."""
+    if value is None:
+        return None
+    if isinstance(value, str) or not all(isinstance(p, str) for p in value):
+        raise InvalidArgumentError(f"{what} must be a list of regular expressions, not {value!r}")
+    return list(value) or None
+
+
 def _seq(values: Iterable[Any] | None, n: int, what: str) -> list[Any]:
     if values is None:
         return [None] * n
@@ -96,7 +115,6 @@ class Corpus:
         self._core = core
         self._pre_skipped = pre_skipped
         self._index_map = index_map
-        self._cache: dict[str, pd.DataFrame] = {}
 
     # -- construction -------------------------------------------------------------------------
 
@@ -129,16 +147,17 @@ class Corpus:
             seen.add(doc_id)
         dates_l = _seq(dates, n, "dates")
         sources_l = _seq(sources, n, "sources")
-        if n_threads is not None and (not isinstance(n_threads, int) or n_threads < 1):
-            raise InvalidArgumentError(f"n_threads must be a positive int, not {n_threads!r}")
-        if dedup_threshold is not None and not (
-            isinstance(dedup_threshold, int | float) and 0 < dedup_threshold <= 1
+        if n_threads is not None:
+            _count(n_threads, "n_threads", 1)
+        if dedup_threshold is not None and (
+            isinstance(dedup_threshold, bool)
+            or not isinstance(dedup_threshold, int | float)
+            or not 0 < dedup_threshold <= 1
         ):
             raise InvalidArgumentError(f"dedup_threshold must be in (0, 1] or None, not {dedup_threshold!r}")
-        if not isinstance(furniture_min_docs, int) or furniture_min_docs < 0:
-            raise InvalidArgumentError(
-                f"furniture_min_docs must be a non-negative int, not {furniture_min_docs!r}"
-            )
+        _count(furniture_min_docs, "furniture_min_docs", 0)
+        drop_list = _patterns(drop_patterns, "drop_patterns")
+        keep_list = _patterns(keep_patterns, "keep_patterns")
         skipped = list(pre_skipped or [])
         keep_idx: list[int] = []
         k_texts: list[str] = []
@@ -166,8 +185,8 @@ class Corpus:
             n_threads=n_threads,
             tone_style=tone_style,
             clean=clean,
-            drop_patterns=list(drop_patterns) if drop_patterns else None,
-            keep_patterns=list(keep_patterns) if keep_patterns else None,
+            drop_patterns=drop_list,
+            keep_patterns=keep_list,
             progress=progress,
             dedup_threshold=float(dedup_threshold) if dedup_threshold is not None else None,
             furniture_min_docs=furniture_min_docs,
@@ -191,7 +210,8 @@ class Corpus:
 
         Options (all constructors): ``gazetteer``, ``n_threads``, ``tone_style`` ("old"/"new"),
         ``clean`` (False to only normalize), ``drop_patterns``/``keep_patterns`` (regexes on
-        lines), ``progress`` (a callable given the number of finished documents),
+        lines), ``progress`` (a callable given the approximate number of finished documents:
+        the pipeline makes two passes, each counting half),
         ``dedup_threshold`` (near-duplicate articles: estimated Jaccard similarity of syllable
         5-shingles, default 0.5; None turns detection off), ``furniture_min_docs`` (a line
         without sentence punctuation repeated in this many articles, near-duplicates counted
@@ -313,32 +333,27 @@ class Corpus:
     def __repr__(self) -> str:
         return f"<vncooc.Corpus: {len(self)} documents, {len(self.skipped())} skipped>"
 
-    def _cached(self, key: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key].copy(deep=False)
-
     def documents(self) -> pd.DataFrame:
         """One row per document: ``doc_id, title, date, date_source, source, text, n_chars,
         n_sentences, n_tokens, n_mentions, n_removed, invalid_bytes, duplicate_of``. ``text`` is
         the cleaned text; ``date`` is ``YYYY-MM-DD``, ``--MM-DD`` (year unknown) or missing, and
         ``date_source`` says where it came from (given, dateline, text, text+year);
         ``duplicate_of`` is the id of the first document of a near-duplicate group."""
-        return self._cached("documents", lambda: frame(self._core.documents()))
+        return frame(self._core.documents())
 
     def sentences(self) -> pd.DataFrame:
         """One row per sentence: ``doc_id, sent_id, start, end, text``."""
-        return self._cached("sentences", lambda: frame(self._core.sentences()))
+        return frame(self._core.sentences())
 
     def mentions(self) -> pd.DataFrame:
         """One row per entity mention: ``doc_id, sent_id, start, end, surface, entity_id,
         entity_type, entity_name`` (``entity_name`` is the Vietnamese name)."""
-        return self._cached("mentions", lambda: frame(self._core.mentions()))
+        return frame(self._core.mentions())
 
     def entities(self) -> pd.DataFrame:
         """One row per entity found: ``entity_id, entity_type, entity_name, name_en, mentions,
         documents``, most mentioned first."""
-        return self._cached("entities", lambda: frame(self._core.entities()))
+        return frame(self._core.entities())
 
     def cooccurrence(
         self, level: str = "sentence", min_count: int = 1, keep_duplicates: bool = False
@@ -353,9 +368,8 @@ class Corpus:
         corpus, with or without entities); pairs with ``count < min_count`` are left out. Sorted
         by ``entity_a, entity_b``.
         """
-        if not isinstance(min_count, int) or min_count < 1:
-            raise InvalidArgumentError(f"min_count must be a positive int, not {min_count!r}")
-        df = frame(self._core.cooccurrence(level, min_count, keep_duplicates))
+        _count(min_count, "min_count", 1)
+        df = frame(self._core.cooccurrence(level, min_count, bool(keep_duplicates)))
         for col in ("entity_a", "entity_b"):
             df[col] = df[col].astype(str)
         return df
@@ -365,14 +379,13 @@ class Corpus:
         syllables (or an acronym) outside every mention, not counting a sentence's first word.
         Columns ``candidate, count, documents, doc_id, example`` (the first sentence it was seen
         in), most frequent first; candidates seen fewer than ``min_count`` times are left out."""
-        if not isinstance(min_count, int) or min_count < 1:
-            raise InvalidArgumentError(f"min_count must be a positive int, not {min_count!r}")
+        _count(min_count, "min_count", 1)
         return frame(self._core.candidates(min_count))
 
     def removed(self) -> pd.DataFrame:
         """Every non-blank line cleaning dropped or moved to metadata: ``doc_id, line_no, text,
         reason`` (``line_no`` is 1-based in the input)."""
-        return self._cached("removed", lambda: frame(self._core.removed()))
+        return frame(self._core.removed())
 
     def skipped(self) -> pd.DataFrame:
         """Inputs that gave no document: ``input_index, source, reason`` (``input_index`` is

@@ -39,7 +39,11 @@ def clean(
     """Normalize and clean one article: web furniture out (with the reason for every dropped
     line in ``removed``), repeated paragraphs kept once, title first; date and source read from
     the article."""
-    t, title, date, origin, source, removed = _core.clean(text, tone_style, drop_patterns, keep_patterns)
+    from .corpus import _patterns
+
+    t, title, date, origin, source, removed = _core.clean(
+        text, tone_style, _patterns(drop_patterns, "drop_patterns"), _patterns(keep_patterns, "keep_patterns")
+    )
     df = pd.DataFrame(removed, columns=["line_no", "text", "reason"])
     return Cleaned(t, title, date, origin, source, df)
 

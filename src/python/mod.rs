@@ -54,6 +54,21 @@ impl<T> OrPy<T> for Result<T, Error> {
     }
 }
 
+/// Run `f` with the GIL released; a panic in the core becomes `vncooc.errors.InternalError`.
+fn guarded<T: Send>(py: Python<'_>, f: impl FnOnce() -> T + Send) -> PyResult<T> {
+    py.detach(|| catch_unwind(AssertUnwindSafe(f)))
+        .map_err(|panic| raise(py, "InternalError", panic_message(panic.as_ref())))
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let msg = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    format!("internal error in the vncooc core (please report it): {msg}")
+}
+
 /// Run `job` on a pool of `n_threads` with the GIL released. Every 100 ms the waiting thread
 /// checks for signals (Ctrl-C cancels the job, which stops at its next document) and reports
 /// progress to `progress(done)`. A panic in the core becomes `vncooc.errors.InternalError`.
@@ -90,21 +105,12 @@ fn run<T: Send + 'static>(
         match got {
             Ok(Ok(r)) => {
                 if let Some(cb) = progress {
-                    cb.call1((ctx.done(),))?;
+                    cb.call1((ctx.done(),))?; // the job has finished: nothing to cancel
                 }
                 return r.or_py(py);
             }
             Ok(Err(panic)) => {
-                let msg = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                return Err(raise(
-                    py,
-                    "InternalError",
-                    format!("internal error in the vncooc core (please report it): {msg}"),
-                ));
+                return Err(raise(py, "InternalError", panic_message(panic.as_ref())));
             }
             Err(RecvTimeoutError::Timeout) => {
                 if let Err(e) = py.check_signals() {
@@ -118,7 +124,13 @@ fn run<T: Send + 'static>(
                     let done = ctx.done();
                     if done != reported {
                         reported = done;
-                        cb.call1((done,))?;
+                        if let Err(e) = cb.call1((done,)) {
+                            ctx.cancel();
+                            if let Some(r) = rx.take() {
+                                let _ = py.detach(move || r.recv());
+                            }
+                            return Err(e);
+                        }
                     }
                 }
             }
@@ -639,8 +651,9 @@ impl PyCorpus {
     ) -> PyResult<Bound<'py, PyDict>> {
         let level: Level = level.parse().or_py(py)?;
         let docs = Arc::clone(&self.docs);
-        let counts = run(py, self.n_threads, None, move |_| {
-            Ok(corpus::cooccurrence(&docs, level, keep_duplicates))
+        let counts = run(py, self.n_threads, None, move |ctx| {
+            let c = corpus::cooccurrence(&docs, level, keep_duplicates, Some(ctx));
+            ctx.check().map(|_| c)
         })?;
         let rows = counts.rows(min_count.max(1));
         let ents = self.matcher.entities();
@@ -782,7 +795,7 @@ fn byte_offsets(text: &str) -> impl FnMut(u32) -> usize + '_ {
 #[pyo3(signature = (text, tone_style="old"))]
 fn normalize(py: Python<'_>, text: &str, tone_style: &str) -> PyResult<String> {
     let style: ToneStyle = tone_style.parse().or_py(py)?;
-    Ok(py.detach(|| core_normalize(text, style)))
+    guarded(py, || core_normalize(text, style))
 }
 
 /// Clean one article: (text, title, date, date_source, source, [(line_no, text, reason)]).
@@ -800,7 +813,7 @@ fn clean<'py>(
         drop: compile_patterns(py, drop_patterns, "drop")?,
         keep: compile_patterns(py, keep_patterns, "keep")?,
     };
-    let c = py.detach(|| core_clean(&core_normalize(text, style), &opts));
+    let c = guarded(py, || core_clean(&core_normalize(text, style), &opts))?;
     let removed = PyList::empty(py);
     for r in &c.removed {
         removed.append((r.line_no, r.text.as_str(), r.reason.as_str()))?;
@@ -822,8 +835,8 @@ fn clean<'py>(
 
 /// Sentence spans (character offsets) of `text` as given (no normalization).
 #[pyfunction]
-fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
-    let spans = split_sentences(text);
+fn sentence_spans(py: Python<'_>, text: &str) -> PyResult<Vec<(usize, usize)>> {
+    let spans = guarded(py, || split_sentences(text))?;
     let mut out = Vec::with_capacity(spans.len());
     let mut chars = 0usize;
     let mut byte = 0usize;
@@ -834,7 +847,7 @@ fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
         byte = e;
         out.push((cs, chars));
     }
-    out
+    Ok(out)
 }
 
 /// Mentions in `text` as given: [(start, end, surface, entity_id, entity_type, entity_name)].
@@ -850,7 +863,7 @@ fn find_entities<'py>(
     let style: ToneStyle = tone_style.parse().or_py(py)?;
     let gaz = gazetteer_or_default(py, gazetteer)?;
     let matcher = gaz.get().matcher(py, style)?;
-    let found = py.detach(|| matcher.find(text));
+    let found = guarded(py, || matcher.find(text))?;
     let ents = matcher.entities();
     let out = PyList::empty(py);
     let mut byte = 0usize;
