@@ -236,11 +236,14 @@ fn ends_like_sentence(line: &str) -> bool {
     t.ends_with(['.', '!', '?', '…', ':', ';'])
 }
 
-/// A line that prints one text twice: "A A" (a related-video widget).
-fn doubled(line: &str) -> bool {
+/// A short line that prints one text twice: "A A" (a related-video widget).
+fn doubled(line: &str, n_words: usize) -> bool {
+    if !(6..=60).contains(&n_words) || n_words % 2 == 1 {
+        return false;
+    }
     let words: Vec<&str> = line.split(' ').collect();
     let n = words.len();
-    n >= 6 && n % 2 == 0 && words[..n / 2] == words[n / 2..]
+    n % 2 == 0 && words[..n / 2] == words[n / 2..]
 }
 
 fn classify(line: &str, folded: &str, words: usize, opts: &CleanOptions) -> Option<Reason> {
@@ -276,7 +279,7 @@ fn classify(line: &str, folded: &str, words: usize, opts: &CleanOptions) -> Opti
     if words <= 16 && !line.ends_with('.') && dateline_re().is_match(line) {
         return Some(Reason::Dateline);
     }
-    if doubled(line) {
+    if doubled(line, words) {
         return Some(Reason::RelatedLink);
     }
     None

@@ -21,3 +21,6 @@ pub mod tokenize;
 mod python;
 
 pub use error::{Error, Result};
+
+#[cfg(test)]
+mod props;

@@ -11,6 +11,7 @@ import threading
 
 import pandas as pd
 import pytest
+
 import vncooc
 
 ARTICLE = (

@@ -8,8 +8,9 @@ import json
 from collections import Counter
 
 import pytest
-import vncooc
 from conftest import ROOT
+
+import vncooc
 
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "sample_expected.json").read_text(encoding="utf-8"))
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
-import vncooc
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import vncooc
 
 # Vietnamese letters, look-alikes, spaces, punctuation, line breaks, controls and astral characters
 PIECES = [

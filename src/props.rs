@@ -1,0 +1,169 @@
+//! Property tests of the core on arbitrary text (proptest): no stage panics, every offset is in
+//! bounds and on a character boundary, and the invariants the Python layer relies on hold.
+
+use proptest::prelude::*;
+
+use crate::clean::{clean, CleanOptions};
+use crate::cooccur::Counts;
+use crate::corpus::{process, Input, Options, Source};
+use crate::entities::{Gazetteer, Matcher};
+use crate::normalize::{normalize, ToneStyle};
+use crate::parallel::Ctx;
+use crate::sentences::split_sentences;
+use crate::tokenize::tokenize;
+
+/// Text made of Vietnamese letters, combining marks, spaces, punctuation, line breaks, controls
+/// and astral characters, plus pieces that trigger rules (aliases, furniture, abbreviations).
+fn vi_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        4 => proptest::char::range('a', 'z').prop_map(String::from),
+        4 => proptest::sample::select(
+            "ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐƯƠ"
+                .chars()
+                .collect::<Vec<_>>()
+        )
+        .prop_map(String::from),
+        3 => Just(" ".to_string()),
+        1 => proptest::sample::select(vec![
+            "\n", "\r\n", "\r", "\t", "\u{00A0}", "\u{200B}", "\u{0000}", "\u{0301}", "\u{0323}",
+            ".", "!", "?", "…", ",", "-", "–", "\"", "“", "”", "(", ")", "[", "]", "{name}", "./.",
+            "😀", "𝔘", "Nga", "Trung Quốc", "Hội đồng Bảo an LHQ", "TP.", "Tin liên quan",
+            "Nga-Trung", "chị Nga", "VTV.vn", "1.000", "12/11/2020", "Ảnh 1", "Anh ấy", "Mát-xcơ-va",
+        ])
+        .prop_map(String::from),
+        1 => any::<char>().prop_map(String::from),
+    ];
+    proptest::collection::vec(piece, 0..160).prop_map(|v| v.concat())
+}
+
+fn test_matcher() -> Matcher {
+    let mut g = Gazetteer::default();
+    g.add_jsonl(
+        r#"{"id":"russia","type":"country","name_en":"Russia","name_vi":"Nga","aliases":["Nga","Liên bang Nga"]}
+{"id":"china","type":"country","name_en":"China","name_vi":"Trung Quốc","aliases":["Trung Quốc"],"compound":["Trung"]}
+{"id":"un","type":"organization","name_en":"UN","name_vi":"Liên hợp quốc","aliases":["Liên hợp quốc","LHQ"]}
+{"id":"unsc","type":"organization","name_en":"UNSC","name_vi":"Hội đồng Bảo an","aliases":["Hội đồng Bảo an LHQ"]}
+{"id":"moscow","type":"place","name_en":"Moscow","name_vi":"Moskva","aliases":["Moskva","Mát-xcơ-va"]}"#,
+        "props",
+    )
+    .expect("test gazetteer parses");
+    g.add_stop_phrases("thiên nga\nHằng Nga");
+    Matcher::new(&g, ToneStyle::Old).expect("test gazetteer compiles")
+}
+
+fn spans_ok(text: &str, spans: &[(usize, usize)]) -> Result<(), TestCaseError> {
+    let mut last = 0;
+    for &(s, e) in spans {
+        prop_assert!(
+            last <= s && s < e && e <= text.len(),
+            "{:?} in {}",
+            (s, e),
+            text.len()
+        );
+        prop_assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
+        last = e;
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn normalize_is_idempotent_nfc_and_clean_of_controls(text in vi_text()) {
+        for style in [ToneStyle::Old, ToneStyle::New] {
+            let once = normalize(&text, style);
+            prop_assert_eq!(&normalize(&once, style), &once);
+            prop_assert!(unicode_normalization::is_nfc(&once));
+            let controls = ['\r', '\u{200B}', '\u{0000}', '\t'];
+            prop_assert!(!once.contains(controls), "controls left in {:?}", once);
+            prop_assert!(once.split('\n').all(|l| l == l.trim() && !l.contains("  ")));
+        }
+    }
+
+    #[test]
+    fn clean_keeps_lines_of_its_input_and_is_idempotent(text in vi_text()) {
+        let norm = normalize(&text, ToneStyle::Old);
+        let opts = CleanOptions::default();
+        let c = clean(&norm, &opts);
+        let input: Vec<&str> = norm.split('\n').collect();
+        prop_assert_eq!(c.text.split('\n').filter(|l| !l.is_empty()).count(), c.line_nos.len());
+        for (line, &n) in c.text.split('\n').zip(&c.line_nos) {
+            prop_assert_eq!(input.get(n - 1).copied(), Some(line));
+        }
+        // every non-blank input line is kept or reported
+        let kept: std::collections::HashSet<usize> = c.line_nos.iter().copied().collect();
+        for (i, l) in input.iter().enumerate() {
+            let reported = c.removed.iter().any(|r| r.line_no == i + 1);
+            prop_assert!(l.is_empty() || kept.contains(&(i + 1)) || reported, "line {} lost", i + 1);
+        }
+        prop_assert_eq!(clean(&c.text, &opts).text, c.text.clone());
+    }
+
+    #[test]
+    fn sentences_and_tokens_cover_the_text_in_order(text in vi_text()) {
+        let text = normalize(&text, ToneStyle::Old);
+        let sents = split_sentences(&text);
+        spans_ok(&text, &sents)?;
+        for &(s, e) in &sents {
+            prop_assert_eq!(text[s..e].trim(), &text[s..e]);
+        }
+        // every non-space character is inside a sentence
+        let mut covered = vec![false; text.len()];
+        for &(s, e) in &sents { covered[s..e].iter_mut().for_each(|c| *c = true); }
+        for (i, ch) in text.char_indices() {
+            prop_assert!(ch.is_whitespace() || covered[i], "{ch:?} at {i} outside every sentence");
+        }
+        let toks: Vec<(usize, usize)> = tokenize(&text).iter().map(|t| (t.start, t.end)).collect();
+        spans_ok(&text, &toks)?;
+        let joined: String = toks.iter().map(|&(s, e)| &text[s..e]).collect();
+        let no_space: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        prop_assert_eq!(joined.chars().filter(|c| !c.is_whitespace()).collect::<String>(), no_space);
+    }
+
+    #[test]
+    fn mentions_are_ordered_non_overlapping_and_on_boundaries(text in vi_text()) {
+        let m = test_matcher();
+        let text = normalize(&text, ToneStyle::Old);
+        let found: Vec<(usize, usize)> = m.find(&text).iter().map(|x| (x.start, x.end)).collect();
+        spans_ok(&text, &found)?;
+    }
+
+    #[test]
+    fn the_pipeline_accounts_for_every_input(texts in proptest::collection::vec(vi_text(), 0..6)) {
+        let m = test_matcher();
+        let inputs: Vec<Input> = texts.iter().enumerate().map(|(i, t)| Input {
+            id: i.to_string(), source: Source::Text(t.clone()), date: None, outlet: None,
+        }).collect();
+        let out = process(inputs, &m, &Options::default(), &Ctx::default()).expect("not cancelled");
+        prop_assert_eq!(out.len(), texts.len());
+        for doc in out.iter().filter_map(|o| o.as_ref().ok()) {
+            let n = doc.text.chars().count() as u32;
+            prop_assert_eq!(n, doc.n_chars);
+            for &(s, e) in &doc.sentences { prop_assert!(s < e && e <= n); }
+            for x in &doc.mentions {
+                let (s, e) = doc.sentences[x.sent as usize];
+                prop_assert!(s <= x.start && x.start < x.end && x.end <= e);
+            }
+        }
+    }
+
+    #[test]
+    fn counts_merge_exactly_and_stay_below_margins(
+        contexts in proptest::collection::vec(proptest::collection::btree_set(0u32..12, 0..6), 0..40),
+        split in 0usize..40,
+    ) {
+        let contexts: Vec<Vec<u32>> = contexts.into_iter().map(|s| s.into_iter().collect()).collect();
+        let split = split.min(contexts.len());
+        let mut whole = Counts::default();
+        contexts.iter().for_each(|c| whole.add_context(c));
+        let (mut a, mut b) = (Counts::default(), Counts::default());
+        contexts[..split].iter().for_each(|c| a.add_context(c));
+        contexts[split..].iter().for_each(|c| b.add_context(c));
+        let rows = whole.rows(1);
+        prop_assert_eq!(a.merge(b).rows(1), rows.clone());
+        for r in rows {
+            prop_assert!(r.a < r.b && r.count <= r.n_a.min(r.n_b) && r.n_a <= r.n_contexts);
+        }
+    }
+}
