@@ -43,6 +43,25 @@ impl Counts {
         }
     }
 
+    /// Add one context in frequency mode: `entities` are (entity, occurrences) pairs sorted by
+    /// entity; a pair counts the product of occurrences, a margin the occurrences.
+    pub fn add_weighted(&mut self, entities: &[(u32, u64)]) {
+        self.n_contexts += 1;
+        for (i, &(a, ca)) in entities.iter().enumerate() {
+            *self.margins.entry(a).or_insert(0) += ca;
+            for &(b, cb) in &entities[i + 1..] {
+                *self.pairs.entry(key(a, b)).or_insert(0) += ca * cb;
+            }
+        }
+    }
+
+    /// Per-entity margins, sorted by entity.
+    pub fn margins(&self) -> Vec<(u32, u64)> {
+        let mut m: Vec<(u32, u64)> = self.margins.iter().map(|(&e, &n)| (e, n)).collect();
+        m.sort_unstable();
+        m
+    }
+
     /// Add another set of counts to this one.
     pub fn merge(mut self, other: Counts) -> Counts {
         let (mut big, small) = if self.pairs.len() >= other.pairs.len() {

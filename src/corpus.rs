@@ -424,6 +424,8 @@ pub fn stage_seconds(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
     Sentence,
+    /// A line of the cleaned text.
+    Paragraph,
     Document,
 }
 
@@ -432,47 +434,123 @@ impl std::str::FromStr for Level {
     fn from_str(s: &str) -> Result<Self> {
         match s {
             "sentence" => Ok(Level::Sentence),
+            "paragraph" => Ok(Level::Paragraph),
             "document" => Ok(Level::Document),
             other => Err(Error::InvalidArgument(format!(
-                "level must be \"sentence\" or \"document\", not {other:?}"
+                "level must be \"sentence\", \"paragraph\" or \"document\", not {other:?}"
             ))),
         }
     }
 }
 
-/// Co-occurrence counts of `docs` at `level` (parallel on the current rayon pool); near-duplicates
-/// of an earlier document are left out unless `keep_duplicates`.
+/// What to count: see [`count_cooccurrence`].
+#[derive(Clone, Copy, Debug)]
+pub struct CountSpec<'a> {
+    pub level: Level,
+    /// Count near-duplicates of an earlier document too.
+    pub keep_duplicates: bool,
+    /// Count pairs of mentions (products of occurrences) instead of contexts.
+    pub frequency: bool,
+    /// Each document's slice (0..n_groups), or `None` for one slice.
+    pub groups: Option<&'a [u32]>,
+    pub n_groups: usize,
+    /// Which entity indices are counted, or `None` for all.
+    pub entities: Option<&'a [bool]>,
+}
+
+/// The entity indices of each context of `doc` at `level`, with repeats, in order.
+fn contexts(doc: &Doc, level: Level) -> Vec<Vec<u32>> {
+    match level {
+        Level::Document => vec![doc.mentions.iter().map(|m| m.entity).collect()],
+        Level::Sentence | Level::Paragraph => {
+            let mut per_sentence: Vec<Vec<u32>> = vec![Vec::new(); doc.sentences.len()];
+            for m in &doc.mentions {
+                per_sentence[m.sent as usize].push(m.entity);
+            }
+            if level == Level::Sentence {
+                return per_sentence;
+            }
+            // paragraphs are the lines of the cleaned text; a sentence never crosses one
+            let mut line_of_char: Vec<u32> = Vec::new();
+            let mut line = 0u32;
+            for c in doc.text.chars() {
+                line_of_char.push(line);
+                if c == '\n' {
+                    line += 1;
+                }
+            }
+            let n_lines = if doc.text.is_empty() {
+                0
+            } else {
+                line as usize + 1
+            };
+            let mut per_line: Vec<Vec<u32>> = vec![Vec::new(); n_lines];
+            for (s, ents) in doc.sentences.iter().zip(per_sentence) {
+                per_line[line_of_char[s.0 as usize] as usize].extend(ents);
+            }
+            per_line
+        }
+    }
+}
+
+/// Co-occurrence counts of `docs`, one [`Counts`] per slice (parallel on the current pool).
+pub fn count_cooccurrence(docs: &[Doc], spec: CountSpec<'_>, ctx: Option<&Ctx>) -> Vec<Counts> {
+    let n_groups = spec.n_groups.max(1);
+    docs.par_iter()
+        .enumerate()
+        .filter(|(_, d)| spec.keep_duplicates || d.duplicate_of.is_none())
+        .filter(|_| !ctx.is_some_and(Ctx::is_cancelled))
+        .fold(
+            || vec![Counts::default(); n_groups],
+            |mut counts, (i, doc)| {
+                let g = spec.groups.map_or(0, |g| g[i] as usize).min(n_groups - 1);
+                let mut buf = Vec::new();
+                for mut ents in contexts(doc, spec.level) {
+                    if let Some(mask) = spec.entities {
+                        ents.retain(|&e| mask.get(e as usize).copied().unwrap_or(false));
+                    }
+                    if spec.frequency {
+                        ents.sort_unstable();
+                        let mut weighted: Vec<(u32, u64)> = Vec::new();
+                        for e in ents {
+                            match weighted.last_mut() {
+                                Some((last, n)) if *last == e => *n += 1,
+                                _ => weighted.push((e, 1)),
+                            }
+                        }
+                        counts[g].add_weighted(&weighted);
+                    } else {
+                        context_set(ents, &mut buf);
+                        counts[g].add_context(&buf);
+                    }
+                }
+                counts
+            },
+        )
+        .reduce(
+            || vec![Counts::default(); n_groups],
+            |a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect(),
+        )
+}
+
+/// Boolean co-occurrence counts of `docs` at `level`, one slice, all entities.
 pub fn cooccurrence(
     docs: &[Doc],
     level: Level,
     keep_duplicates: bool,
     ctx: Option<&Ctx>,
 ) -> Counts {
-    docs.par_iter()
-        .filter(|d| keep_duplicates || d.duplicate_of.is_none())
-        .filter(|_| !ctx.is_some_and(Ctx::is_cancelled))
-        .fold(Counts::default, |mut counts, doc| {
-            let mut buf = Vec::new();
-            match level {
-                Level::Document => {
-                    context_set(doc.mentions.iter().map(|m| m.entity), &mut buf);
-                    counts.add_context(&buf);
-                }
-                Level::Sentence => {
-                    let mut k = 0;
-                    for s in 0..doc.sentences.len() as u32 {
-                        let from = k;
-                        while k < doc.mentions.len() && doc.mentions[k].sent == s {
-                            k += 1;
-                        }
-                        context_set(doc.mentions[from..k].iter().map(|m| m.entity), &mut buf);
-                        counts.add_context(&buf);
-                    }
-                }
-            }
-            counts
-        })
-        .reduce(Counts::default, Counts::merge)
+    let spec = CountSpec {
+        level,
+        keep_duplicates,
+        frequency: false,
+        groups: None,
+        n_groups: 1,
+        entities: None,
+    };
+    count_cooccurrence(docs, spec, ctx)
+        .pop()
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -558,6 +636,25 @@ mod tests {
             vec![(0, 1, 1, 3, 2), (0, 2, 1, 3, 3), (1, 2, 1, 2, 3)]
         );
         let d = cooccurrence(&docs, Level::Document, true, None);
+        let p = cooccurrence(&docs, Level::Paragraph, true, None);
+        assert_eq!(p.n_contexts, 2); // one line each
+                                     // frequency mode: products of occurrences; margins are occurrences
+        let spec = CountSpec {
+            level: Level::Document,
+            keep_duplicates: true,
+            frequency: true,
+            groups: Some(&[0, 1]),
+            n_groups: 2,
+            entities: Some(&[true, true, true]),
+        };
+        let f = count_cooccurrence(&docs, spec, None);
+        assert_eq!(f.len(), 2);
+        // doc 2: asean x2, russia x2, china x1 -> (asean, russia) = 4
+        let r = f[1].rows(1);
+        assert!(
+            r.iter().any(|x| (x.a, x.b, x.count, x.n_a) == (0, 2, 4, 2)),
+            "{r:?}"
+        );
         assert_eq!(d.n_contexts, 2);
         assert!(d.rows(2).iter().all(|r| r.count == 2));
     }

@@ -15,6 +15,7 @@ import os as _os
 from importlib import resources as _resources
 
 from . import _core
+from .cooccurrence import Cooccurrence
 from .corpus import Corpus
 from .errors import (
     CorpusNotFoundError,
@@ -34,6 +35,7 @@ __version__: str = _core.__version__
 
 __all__ = [
     "Cleaned",
+    "Cooccurrence",
     "Corpus",
     "CorpusNotFoundError",
     "DuplicateIdError",

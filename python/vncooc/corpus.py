@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import _core
 from ._frame import frame
+from .cooccurrence import UNKNOWN, Cooccurrence, slice_labels
 from .errors import (
     CorpusNotFoundError,
     DuplicateIdError,
@@ -27,6 +29,11 @@ from .errors import (
 from .gazetteer import Gazetteer
 
 __all__ = ["Corpus"]
+
+
+def vncooc_normalize(text: str) -> str:
+    return _core.normalize(text, "old")
+
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^--(\d{2})-(\d{2})$")
 
@@ -355,24 +362,179 @@ class Corpus:
         documents``, most mentioned first."""
         return frame(self._core.entities())
 
+    def count_cooccurrence(
+        self,
+        level: str = "sentence",
+        *,
+        by: str | None = None,
+        types: Iterable[str] | None = None,
+        entities: Iterable[str] | None = None,
+        count: str = "boolean",
+        keep_duplicates: bool = False,
+    ) -> Cooccurrence:
+        """Exact co-occurrence counts as a :class:`Cooccurrence` (mergeable with ``+``).
+
+        ``level``: the context, "sentence", "paragraph" (a line of the cleaned text) or
+        "document". ``count``: "boolean" (contexts containing both; margins are contexts
+        containing each) or "frequency" (pairs of mentions: the product of their numbers in a
+        context; margins are mentions). ``by``: slice by "year", "quarter", "month", "week",
+        "day" (from full dates), "source" or any :meth:`documents` column; documents without a
+        value form the slice "unknown" (their number is in ``contexts.documents``).
+        ``types`` / ``entities``: count only these entity types / ids. Near-duplicates of an
+        earlier document are left out unless ``keep_duplicates``.
+        """
+        if level not in ("sentence", "paragraph", "document"):
+            raise InvalidArgumentError(f'level must be "sentence", "paragraph" or "document", not {level!r}')
+        if count not in ("boolean", "frequency"):
+            raise InvalidArgumentError(f'count must be "boolean" or "frequency", not {count!r}')
+        docs = self.documents()
+        counted = docs["duplicate_of"].isna() | bool(keep_duplicates)
+        if by is None:
+            labels = pd.Series(["all"] * len(docs), dtype=object)
+        else:
+            labels = slice_labels(docs, by)
+        names = sorted(set(labels) - {UNKNOWN}) + ([UNKNOWN] if UNKNOWN in set(labels) else [])
+        if not names:
+            names = ["all"]
+        code = {name: i for i, name in enumerate(names)}
+        groups = [code[x] for x in labels]
+        info = frame(self._core.entity_info())
+        mask = pd.Series(True, index=info.index)
+        if types is not None:
+            types = [types] if isinstance(types, str) else list(types)
+            bad = sorted(set(types) - {"country", "person", "organization", "place"})
+            if bad:
+                raise InvalidArgumentError(f"unknown entity types: {bad}")
+            mask &= info["entity_type"].isin(types)
+        if entities is not None:
+            entities = [entities] if isinstance(entities, str) else list(entities)
+            unknown = sorted(set(entities) - set(info["entity_id"]))
+            if unknown:
+                raise InvalidArgumentError(f"ids not in the gazetteer: {unknown}")
+            mask &= info["entity_id"].isin(entities)
+        pairs_cols, margin_cols, n_contexts = self._core.count(
+            level, bool(keep_duplicates), count == "frequency", groups, len(names), mask.tolist()
+        )
+        label = np.asarray(names, dtype=object)
+        pairs = frame(pairs_cols)
+        pairs.insert(0, "slice", label[pairs.pop("group").to_numpy()] if len(pairs) else [])
+        for col in ("entity_a", "entity_b"):
+            pairs[col] = pairs[col].astype(str)
+        margins = frame(margin_cols).rename(columns={"entity": "entity_id"})
+        margins.insert(0, "slice", label[margins.pop("group").to_numpy()] if len(margins) else [])
+        margins["entity_id"] = margins["entity_id"].astype(str)
+        documents = pd.Series(groups)[counted.to_numpy()].value_counts()
+        contexts = pd.DataFrame(
+            {
+                "slice": names,
+                "n_contexts": np.asarray(n_contexts, dtype="int64"),
+                "documents": [int(documents.get(i, 0)) for i in range(len(names))],
+            }
+        )
+        used = set(margins["entity_id"])
+        ents = info[info["entity_id"].isin(used)].reset_index(drop=True)
+        return Cooccurrence(
+            pairs.astype({"slice": str}),
+            margins.astype({"slice": str}),
+            contexts,
+            ents,
+            level=level,
+            count=count,
+            by=by,
+        )
+
     def cooccurrence(
-        self, level: str = "sentence", min_count: int = 1, keep_duplicates: bool = False
+        self,
+        level: str = "sentence",
+        min_count: int = 1,
+        *,
+        by: str | None = None,
+        types: Iterable[str] | None = None,
+        entities: Iterable[str] | None = None,
+        count: str = "boolean",
+        keep_duplicates: bool = False,
     ) -> pd.DataFrame:
-        """Entity pairs appearing in the same context (``level``: "sentence" or "document").
+        """Entity pairs appearing in the same context, with their association measures.
 
-        Near-duplicates of an earlier article (``documents().duplicate_of``) are not counted
-        unless ``keep_duplicates=True``.
-
-        One row per unordered pair with ``entity_a < entity_b``: ``count`` (contexts containing
-        both), ``n_a``/``n_b`` (contexts containing each) and ``n_contexts`` (all contexts of the
-        corpus, with or without entities); pairs with ``count < min_count`` are left out. Sorted
-        by ``entity_a, entity_b``.
+        One row per unordered pair with ``entity_a < entity_b`` (and per slice with ``by``):
+        ``count`` (contexts containing both), ``n_a``/``n_b`` (contexts containing each),
+        ``n_contexts`` (all contexts of the slice), then ``expected, pmi, npmi, llr, p_value,
+        q_value, dice, jaccard`` (formulas in :class:`Cooccurrence`). Pairs with ``count <
+        min_count`` are left out. The arguments are those of :meth:`count_cooccurrence`.
         """
         _count(min_count, "min_count", 1)
-        df = frame(self._core.cooccurrence(level, min_count, bool(keep_duplicates)))
-        for col in ("entity_a", "entity_b"):
-            df[col] = df[col].astype(str)
-        return df
+        return self.count_cooccurrence(
+            level, by=by, types=types, entities=entities, count=count, keep_duplicates=keep_duplicates
+        ).to_pandas(min_count=min_count)
+
+    def entity_counts(self, by: str = "month", keep_duplicates: bool = False) -> pd.DataFrame:
+        """Mentions and documents of each entity per slice (``by`` as in
+        :meth:`count_cooccurrence`): ``<by>, entity_id, entity_type, entity_name, mentions,
+        documents``. Near-duplicates of an earlier document are left out unless asked."""
+        docs = self.documents()
+        labels = pd.Series(slice_labels(docs, by).to_numpy(), index=docs["doc_id"])
+        keep = docs["duplicate_of"].isna() | bool(keep_duplicates)
+        m = self.mentions()
+        m = m[m["doc_id"].astype(str).isin(set(docs.loc[keep, "doc_id"]))].copy()
+        m["doc_id"] = m["doc_id"].astype(str)
+        m[by] = labels.reindex(m["doc_id"]).to_numpy()
+        for col in ("entity_id", "entity_type", "entity_name"):
+            m[col] = m[col].astype(str)
+        out = m.groupby([by, "entity_id", "entity_type", "entity_name"], as_index=False).agg(
+            mentions=("start", "size"), documents=("doc_id", "nunique")
+        )
+        return out.sort_values(
+            [by, "mentions", "entity_id"], ascending=[True, False, True], ignore_index=True
+        )
+
+    def kwic(self, target: str | Sequence[str], window: int = 8) -> pd.DataFrame:
+        """Keyword in context: every sentence where ``target`` occurs, as ``doc_id, sent_id, date,
+        source, left, match, right`` (``window`` words of context each side).
+
+        ``target`` is an entity id (each mention), a pair of ids (sentences mentioning both; the
+        match spans from the first to the last of their mentions), or any other word or phrase
+        (matched case-insensitively at syllable boundaries in the normalized text).
+        """
+        _count(window, "window", 0)
+        docs = self.documents().set_index("doc_id")
+        sents = self.sentences()
+        sents["doc_id"] = sents["doc_id"].astype(str)
+        sent_text = {
+            (d, s): (t, st)
+            for d, s, t, st in zip(sents.doc_id, sents.sent_id, sents.text, sents.start, strict=True)
+        }
+        info = frame(self._core.entity_info())
+        known = set(info["entity_id"])
+        spans: list[tuple[str, int, int, int]] = []  # doc, sentence, start, end (in the sentence)
+        m = self.mentions()
+        m = m.assign(doc_id=m["doc_id"].astype(str), entity_id=m["entity_id"].astype(str))
+        ids = [target] if isinstance(target, str) else list(target)
+        if isinstance(target, str) and target in known:
+            for r in m[m.entity_id == target].itertuples():
+                _, st = sent_text[(r.doc_id, r.sent_id)]
+                spans.append((r.doc_id, r.sent_id, r.start - st, r.end - st))
+        elif not isinstance(target, str) and len(ids) == 2 and set(ids) <= known:
+            sub = m[m.entity_id.isin(ids)]
+            for (d, s), g in sub.groupby(["doc_id", "sent_id"], sort=True):
+                if set(g.entity_id) == set(ids):
+                    _, st = sent_text[(d, s)]
+                    spans.append((d, s, int(g.start.min()) - st, int(g.end.max()) - st))
+        elif isinstance(target, str) and target.strip():
+            pattern = re.compile(r"(?<!\w)" + re.escape(vncooc_normalize(target)) + r"(?!\w)", re.IGNORECASE)
+            for (d, s), (t, _) in sent_text.items():
+                for hit in pattern.finditer(t):
+                    spans.append((d, s, hit.start(), hit.end()))
+        else:
+            raise InvalidArgumentError(
+                f"target must be an entity id, a pair of entity ids, or a word, not {target!r}"
+            )
+        rows = []
+        for d, s, a, b in spans:
+            t, _ = sent_text[(d, s)]
+            left = " ".join(t[:a].split()[-window:]) if window else ""
+            right = " ".join(t[b:].split()[:window]) if window else ""
+            rows.append((d, s, docs.loc[d, "date"], docs.loc[d, "source"], left, t[a:b], right))
+        return pd.DataFrame(rows, columns=["doc_id", "sent_id", "date", "source", "left", "match", "right"])
 
     def candidates(self, min_count: int = 2) -> pd.DataFrame:
         """Names the gazetteer does not know, to grow it: runs of two or more capitalized

@@ -677,6 +677,108 @@ impl PyCorpus {
         Ok(d)
     }
 
+    /// Raw co-occurrence counts per slice: pairs (group, a, b, count), margins (group, entity, n)
+    /// and the number of contexts of each group.
+    #[pyo3(signature = (level, keep_duplicates, frequency, groups=None, n_groups=1, entity_mask=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn count<'py>(
+        &self,
+        py: Python<'py>,
+        level: &str,
+        keep_duplicates: bool,
+        frequency: bool,
+        groups: Option<Vec<u32>>,
+        n_groups: usize,
+        entity_mask: Option<Vec<bool>>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let level: Level = level.parse().or_py(py)?;
+        if let Some(g) = &groups {
+            if g.len() != self.docs.len() || g.iter().any(|&x| x as usize >= n_groups.max(1)) {
+                return Err(to_py(
+                    py,
+                    Error::InvalidArgument(
+                        "groups must give each document a slice below n_groups".into(),
+                    ),
+                ));
+            }
+        }
+        let docs = Arc::clone(&self.docs);
+        let per_group = run(py, self.n_threads, None, move |ctx| {
+            let spec = corpus::CountSpec {
+                level,
+                keep_duplicates,
+                frequency,
+                groups: groups.as_deref(),
+                n_groups,
+                entities: entity_mask.as_deref(),
+            };
+            let c = corpus::count_cooccurrence(&docs, spec, Some(ctx));
+            ctx.check().map(|_| c)
+        })?;
+        let eids: Vec<&str> = self
+            .matcher
+            .entities()
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect();
+        let (mut pg, mut pa, mut pb, mut pc) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut mg, mut me, mut mn) = (Vec::new(), Vec::new(), Vec::new());
+        for (g, counts) in per_group.iter().enumerate() {
+            for r in counts.rows(1) {
+                pg.push(g as u32);
+                pa.push(r.a as i32);
+                pb.push(r.b as i32);
+                pc.push(r.count);
+            }
+            for (e, n) in counts.margins() {
+                mg.push(g as u32);
+                me.push(e as i32);
+                mn.push(n);
+            }
+        }
+        let pairs = PyDict::new(py);
+        pairs.set_item("group", col_u32(py, pg.into_iter())?)?;
+        pairs.set_item("entity_a", col_cat(py, pa.into_iter(), &eids)?)?;
+        pairs.set_item("entity_b", col_cat(py, pb.into_iter(), &eids)?)?;
+        pairs.set_item("count", col_u64(py, pc.into_iter())?)?;
+        let margins = PyDict::new(py);
+        margins.set_item("group", col_u32(py, mg.into_iter())?)?;
+        margins.set_item("entity", col_cat(py, me.into_iter(), &eids)?)?;
+        margins.set_item("n", col_u64(py, mn.into_iter())?)?;
+        let contexts: Vec<u64> = per_group.iter().map(|c| c.n_contexts).collect();
+        PyTuple::new(
+            py,
+            [
+                pairs.into_any(),
+                margins.into_any(),
+                contexts.into_pyobject(py)?.into_any(),
+            ],
+        )
+    }
+
+    /// Every entity of the gazetteer, in index order: entity_id, entity_type, entity_name, name_en.
+    fn entity_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let e = self.matcher.entities();
+        let d = PyDict::new(py);
+        d.set_item(
+            "entity_id",
+            col_str(py, e.iter().map(|x| Some(x.id.as_str())))?,
+        )?;
+        d.set_item(
+            "entity_type",
+            col_str(py, e.iter().map(|x| Some(x.entity_type.as_str())))?,
+        )?;
+        d.set_item(
+            "entity_name",
+            col_str(py, e.iter().map(|x| Some(x.name_vi.as_str())))?,
+        )?;
+        d.set_item(
+            "name_en",
+            col_str(py, e.iter().map(|x| Some(x.name_en.as_str())))?,
+        )?;
+        Ok(d)
+    }
+
     /// Names the gazetteer lacks: capitalized sequences with counts and an example sentence.
     #[pyo3(signature = (min_count=1))]
     fn candidates<'py>(&self, py: Python<'py>, min_count: u64) -> PyResult<Bound<'py, PyDict>> {
