@@ -12,10 +12,10 @@ import pandas as pd
 from . import Corpus, VncoocError, load_sample
 
 
-def _summary(corpus: Corpus, level: str, seconds: float, top: int = 10) -> str:
+def _summary(corpus: Corpus, level: str, seconds: float, top: int = 10, by: str | None = None) -> str:
     docs = corpus.documents()
     ents = corpus.entities()
-    pairs = corpus.cooccurrence(level=level)
+    pairs = corpus.cooccurrence(level=level, by=by)
     removed = corpus.removed()
     skipped = corpus.skipped()
     mb = docs["n_chars"].sum() / 1e6
@@ -32,19 +32,24 @@ def _summary(corpus: Corpus, level: str, seconds: float, top: int = 10) -> str:
     with pd.option_context("display.width", 120, "display.max_colwidth", 40):
         lines += ["", "Top entities:", ents.head(top).to_string(index=False)]
         top_pairs = pairs.sort_values(["count", "entity_a", "entity_b"], ascending=[False, True, True])
-        lines += ["", f"Top co-occurring pairs ({level} level):", top_pairs.head(top).to_string(index=False)]
+        cols = [c for c in [by, "entity_a", "entity_b", "count", "n_a", "n_b", "npmi", "q_value"] if c]
+        lines += [
+            "",
+            f"Top co-occurring pairs ({level} level{', by ' + by if by else ''}):",
+            top_pairs[cols].head(top).to_string(index=False),
+        ]
         if len(skipped):
             lines += ["", "Skipped inputs:", skipped.to_string(index=False)]
     return "\n".join(lines)
 
 
-def _write(corpus: Corpus, out: Path, fmt: str, level: str) -> list[Path]:
+def _write(corpus: Corpus, out: Path, fmt: str, level: str, by: str | None = None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     tables = {
         "documents": corpus.documents(),
         "mentions": corpus.mentions(),
         "entities": corpus.entities(),
-        "cooccurrence": corpus.cooccurrence(level=level),
+        "cooccurrence": corpus.cooccurrence(level=level, by=by),
         "removed": corpus.removed(),
         "skipped": corpus.skipped(),
     }
@@ -68,9 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--level",
-        choices=["sentence", "document"],
+        choices=["sentence", "paragraph", "document"],
         default="sentence",
         help="co-occurrence context (default: sentence)",
+    )
+    common.add_argument(
+        "--by", default=None, help="slice co-occurrence by year, quarter, month, week, day or source"
     )
     common.add_argument("--out", type=Path, help="write the tables to this folder")
     common.add_argument(
@@ -101,9 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             corpus = Corpus.from_dir(args.path, pattern=args.pattern, n_threads=args.threads)
         seconds = time.perf_counter() - t0
-        print(_summary(corpus, args.level, seconds, args.top))
+        print(_summary(corpus, args.level, seconds, args.top, args.by))
         if args.out:
-            for p in _write(corpus, args.out, args.format, args.level):
+            for p in _write(corpus, args.out, args.format, args.level, args.by):
                 print(f"wrote {p}")
     except (VncoocError, OSError, ImportError) as e:
         print(f"vncooc: error: {e}", file=sys.stderr)
