@@ -361,3 +361,18 @@ def test_a_raising_progress_callback_stops_the_job():
     t = time.perf_counter()
     vncooc.Corpus.from_texts(["Nga."], n_threads=1)
     assert time.perf_counter() - t < 1.0  # the cancelled job no longer holds the pool
+
+
+def test_jupyter_views_and_progress(corpus):
+    html = corpus._repr_html_()
+    assert "vncooc.Corpus" in html and "3 documents" in html and "russia" in html
+    doc = corpus.document("a")
+    shown = doc._repr_html_()
+    assert shown.count("<mark") == len(doc.mentions) + 4  # + the legend's four types
+    assert "title='russia (country)'" in shown
+    with pytest.raises(vncooc.InvalidArgumentError):
+        corpus.document("nope")
+    seen: list[int] = []
+    vncooc.Corpus.from_texts(ARTICLES * 100, progress=seen.append)
+    assert seen and seen[-1] == 300 and seen == sorted(seen)
+    vncooc.Corpus.from_texts(ARTICLES, progress=True)  # a tqdm bar on stderr, closed afterwards

@@ -18,6 +18,7 @@ import pandas as pd
 from . import _core
 from ._frame import frame
 from .cooccurrence import UNKNOWN, Cooccurrence, slice_labels
+from .display import Document, corpus_html, progress_callback
 from .errors import (
     CorpusNotFoundError,
     DuplicateIdError,
@@ -140,7 +141,7 @@ class Corpus:
         clean: bool = True,
         drop_patterns: Sequence[str] | None = None,
         keep_patterns: Sequence[str] | None = None,
-        progress: Callable[[int], Any] | None = None,
+        progress: Callable[[int], Any] | bool | None = None,
         dedup_threshold: float | None = 0.5,
         furniture_min_docs: int = 3,
         pre_skipped: list[tuple[int, str, str]] | None = None,
@@ -182,22 +183,27 @@ class Corpus:
         k_ids = [str_ids[i] for i in keep_idx]
         k_dates = [_date(dates_l[i], str_ids[i]) for i in keep_idx]
         k_sources = [_opt_str(sources_l[i], "source", str_ids[i]) for i in keep_idx]
-        core = _core.Corpus.build(
-            k_ids,
-            texts=k_texts if texts is not None else None,
-            paths=[paths[i] for i in keep_idx] if paths is not None else None,
-            dates=k_dates,
-            sources=k_sources,
-            gazetteer=gazetteer._core if gazetteer is not None else None,
-            n_threads=n_threads,
-            tone_style=tone_style,
-            clean=clean,
-            drop_patterns=drop_list,
-            keep_patterns=keep_list,
-            progress=progress,
-            dedup_threshold=float(dedup_threshold) if dedup_threshold is not None else None,
-            furniture_min_docs=furniture_min_docs,
-        )
+        callback, bar = progress_callback(progress, len(keep_idx))
+        try:
+            core = _core.Corpus.build(
+                k_ids,
+                texts=k_texts if texts is not None else None,
+                paths=[paths[i] for i in keep_idx] if paths is not None else None,
+                dates=k_dates,
+                sources=k_sources,
+                gazetteer=gazetteer._core if gazetteer is not None else None,
+                n_threads=n_threads,
+                tone_style=tone_style,
+                clean=clean,
+                drop_patterns=drop_list,
+                keep_patterns=keep_list,
+                progress=callback,
+                dedup_threshold=float(dedup_threshold) if dedup_threshold is not None else None,
+                furniture_min_docs=furniture_min_docs,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
         return cls(core, skipped, keep_idx)
 
     @classmethod
@@ -217,8 +223,8 @@ class Corpus:
 
         Options (all constructors): ``gazetteer``, ``n_threads``, ``tone_style`` ("old"/"new"),
         ``clean`` (False to only normalize), ``drop_patterns``/``keep_patterns`` (regexes on
-        lines), ``progress`` (a callable given the approximate number of finished documents:
-        the pipeline makes two passes, each counting half),
+        lines), ``progress`` (a tqdm bar: None shows one in Jupyter only, True always, False
+        never; or a callable given the approximate number of finished documents),
         ``dedup_threshold`` (near-duplicate articles: estimated Jaccard similarity of syllable
         5-shingles, default 0.5; None turns detection off), ``furniture_min_docs`` (a line
         without sentence punctuation repeated in this many articles, near-duplicates counted
@@ -339,6 +345,18 @@ class Corpus:
 
     def __repr__(self) -> str:
         return f"<vncooc.Corpus: {len(self)} documents, {len(self.skipped())} skipped>"
+
+    def _repr_html_(self) -> str:
+        return corpus_html(self)
+
+    def document(self, doc_id: str) -> Document:
+        """One document, shown in Jupyter with its mentions highlighted by entity type."""
+        docs = self.documents()
+        hit = docs[docs["doc_id"] == str(doc_id)]
+        if hit.empty:
+            raise InvalidArgumentError(f"no document {doc_id!r}")
+        m = self.mentions()
+        return Document(hit.iloc[0], m[m["doc_id"].astype(str) == str(doc_id)])
 
     def documents(self) -> pd.DataFrame:
         """One row per document: ``doc_id, title, date, date_source, source, text, n_chars,
