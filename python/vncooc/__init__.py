@@ -29,6 +29,7 @@ from .errors import (
     VncoocError,
 )
 from .gazetteer import Gazetteer
+from .stream import count_cooccurrence
 from .text import Cleaned, Mention, clean, find_entities, normalize, sent_tokenize
 
 __version__: str = _core.__version__
@@ -50,6 +51,7 @@ __all__ = [
     "VncoocError",
     "__version__",
     "clean",
+    "count_cooccurrence",
     "find_entities",
     "load_sample",
     "normalize",

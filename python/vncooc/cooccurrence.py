@@ -145,7 +145,14 @@ class Cooccurrence:
         level: str,
         count: str,
         by: str | None,
+        skipped: pd.DataFrame | None = None,
     ):
+        #: inputs that gave no document (``source, reason``), when counted by streaming or Dask
+        self.skipped = (
+            skipped.reset_index(drop=True)
+            if skipped is not None
+            else pd.DataFrame({"source": pd.Series(dtype=object), "reason": pd.Series(dtype=object)})
+        )
         self.pairs = _typed(pairs, ["slice", "entity_a", "entity_b"], ["count"])
         self.margins = _typed(margins, ["slice", "entity_id"], ["n"])
         self.contexts = _typed(contexts, ["slice"], ["n_contexts", "documents"])
@@ -182,7 +189,27 @@ class Cooccurrence:
             level=self.level,
             count=self.count,
             by=self.by,
+            skipped=pd.concat([self.skipped, other.skipped], ignore_index=True),
         )
+
+    @classmethod
+    def empty(cls, *, level: str = "sentence", count: str = "boolean", by: str | None = None) -> Cooccurrence:
+        """No counts (the neutral element of ``+``)."""
+        frames = {
+            "pairs": ["slice", "entity_a", "entity_b", "count"],
+            "margins": ["slice", "entity_id", "n"],
+            "contexts": ["slice", "n_contexts", "documents"],
+            "entities": ["entity_id", "entity_type", "entity_name", "name_en"],
+        }
+        f = {k: pd.DataFrame({c: pd.Series(dtype=object) for c in v}) for k, v in frames.items()}
+        for k, c in [
+            ("pairs", "count"),
+            ("margins", "n"),
+            ("contexts", "n_contexts"),
+            ("contexts", "documents"),
+        ]:
+            f[k][c] = f[k][c].astype("int64")
+        return cls(f["pairs"], f["margins"], f["contexts"], f["entities"], level=level, count=count, by=by)
 
     def __radd__(self, other: Any) -> Cooccurrence:
         if other == 0:  # sum([...]) starts from 0

@@ -8,7 +8,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,66 @@ def _seq(values: Iterable[Any] | None, n: int, what: str) -> list[Any]:
     if len(out) != n:
         raise InvalidArgumentError(f"{what} has {len(out)} values for {n} documents")
     return out
+
+
+def list_files(
+    path: str | os.PathLike[str], pattern: str
+) -> tuple[list[tuple[str, str]], list[tuple[int, str, str]]]:
+    """Files below ``path`` matching ``pattern`` as (id, full path), sorted; and the folders that
+    could not be listed, as skips."""
+    root = Path(path)
+    if not root.exists():
+        raise CorpusNotFoundError(f"no such folder: {str(root)!r}")
+    if not root.is_dir():
+        raise InputError(f"not a folder: {str(root)!r} (use from_texts or from_jsonl for files)")
+    match_path = "/" in pattern
+    found: list[tuple[str, str]] = []
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            rel = Path(os.path.relpath(full, root)).as_posix()
+            if fnmatch.fnmatch(rel if match_path else name, pattern):
+                found.append((rel, full))
+    if errors and errors[0].filename and os.path.samefile(errors[0].filename, root):
+        raise ReadError(f"cannot read folder {str(root)!r}: {errors[0].strerror}")
+    return found, [(-1, str(e.filename), f"unreadable folder: {e.strerror}") for e in errors]
+
+
+def read_jsonl(
+    path: str | os.PathLike[str], text: str, id: str | None, date: str | None, source: str | None
+) -> Iterator[tuple[Any, Any, Any, Any]]:
+    """(id, text, date, source) of each record of a JSON Lines file, lazily; ``id`` is None when
+    ``id=None``. Malformed lines raise :class:`JsonlError` naming the line."""
+    p = Path(path)
+    if not p.exists():
+        raise CorpusNotFoundError(f"no such file: {str(p)!r}")
+    try:
+        fh = p.open(encoding="utf-8-sig", errors="strict")
+    except OSError as e:
+        raise ReadError(f"cannot read {str(p)!r}: {e.strerror}") from e
+    with fh:
+        try:
+            for line_no, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise JsonlError(f"{p}:{line_no}: not valid JSON ({e.msg})", str(p), line_no) from None
+                if not isinstance(rec, dict):
+                    raise JsonlError(f"{p}:{line_no}: not a JSON object", str(p), line_no)
+                if id is not None and id not in rec:
+                    raise JsonlError(f"{p}:{line_no}: no field {id!r}", str(p), line_no)
+                yield (
+                    rec[id] if id is not None else None,
+                    rec.get(text),
+                    rec.get(date) if date is not None else None,
+                    rec.get(source) if source is not None else None,
+                )
+        except UnicodeDecodeError as e:
+            raise JsonlError(f"{p}: not UTF-8 ({e.reason})", str(p), None) from None
 
 
 class Corpus:
@@ -243,24 +303,7 @@ class Corpus:
         Document ids are the paths relative to ``path``, with ``/``. Files are read in parallel:
         UTF-8 (invalid bytes replaced and counted in ``documents().invalid_bytes``), UTF-8 or
         UTF-16 with a BOM; binary, empty and unreadable files are skipped with the reason."""
-        root = Path(path)
-        if not root.exists():
-            raise CorpusNotFoundError(f"no such folder: {str(root)!r}")
-        if not root.is_dir():
-            raise InputError(f"not a folder: {str(root)!r} (use from_texts or from_jsonl for files)")
-        match_path = "/" in pattern
-        found: list[tuple[str, str]] = []
-        errors: list[OSError] = []
-        for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
-            dirnames.sort()
-            for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
-                rel = Path(os.path.relpath(full, root)).as_posix()
-                if fnmatch.fnmatch(rel if match_path else name, pattern):
-                    found.append((rel, full))
-        if errors and errors[0].filename and os.path.samefile(errors[0].filename, root):
-            raise ReadError(f"cannot read folder {str(root)!r}: {errors[0].strerror}")
-        pre = [(-1, str(e.filename), f"unreadable folder: {e.strerror}") for e in errors]
+        found, pre = list_files(path, pattern)
         corpus = cls._build([r for r, _ in found], paths=[f for _, f in found], **options)
         corpus._pre_skipped.extend(pre)
         return corpus
@@ -301,41 +344,17 @@ class Corpus:
         """One JSON object per line. A malformed line raises :class:`JsonlError` naming the line;
         a record without the ``text`` field, or with a null one, is skipped with the reason.
         ``id=None`` numbers the records 0..n-1."""
-        p = Path(path)
-        if not p.exists():
-            raise CorpusNotFoundError(f"no such file: {str(p)!r}")
         texts: list[Any] = []
         ids: list[Any] = []
         dates: list[Any] = []
         sources: list[Any] = []
-        try:
-            fh = p.open(encoding="utf-8-sig", errors="strict")
-        except OSError as e:
-            raise ReadError(f"cannot read {str(p)!r}: {e.strerror}") from e
-        with fh:
-            try:
-                for line_no, line in enumerate(fh, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        rec = json.loads(line)
-                    except json.JSONDecodeError as e:
-                        raise JsonlError(
-                            f"{p}:{line_no}: not valid JSON ({e.msg})", str(p), line_no
-                        ) from None
-                    if not isinstance(rec, dict):
-                        raise JsonlError(f"{p}:{line_no}: not a JSON object", str(p), line_no)
-                    if id is not None:
-                        if id not in rec:
-                            raise JsonlError(f"{p}:{line_no}: no field {id!r}", str(p), line_no)
-                        ids.append(rec[id])
-                    else:
-                        ids.append(len(ids))
-                    texts.append(rec.get(text))
-                    dates.append(rec.get(date) if date is not None else None)
-                    sources.append(rec.get(source) if source is not None else None)
-            except UnicodeDecodeError as e:
-                raise JsonlError(f"{p}: not UTF-8 ({e.reason})", str(p), None) from None
+        for i, (rec_id, rec_text, rec_date, rec_source) in enumerate(
+            read_jsonl(path, text, id, date, source)
+        ):
+            ids.append(i if rec_id is None else rec_id)
+            texts.append(rec_text)
+            dates.append(rec_date)
+            sources.append(rec_source)
         return cls._build(ids, texts=texts, dates=dates, sources=sources, **options)
 
     # -- results ------------------------------------------------------------------------------
