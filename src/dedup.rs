@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::entities::fold_case;
 
-const NUM_HASHES: usize = 128;
+const NUM_HASHES: usize = 64;
 const SHINGLE: usize = 5;
 
 /// Long texts' shingles are sampled: those whose hash is 0 modulo this (one rule for every long
