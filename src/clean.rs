@@ -89,20 +89,9 @@ pub struct Cleaned {
     pub removed: Vec<Removed>,
 }
 
-/// Lines that are furniture by themselves (compared case-folded, final ':' or '.' ignored).
+/// Lines that are furniture by themselves (compared case-folded, final ':' or '.' ignored), besides
+/// the section headers below.
 const FURNITURE_LINES: &[&str] = &[
-    "tin liên quan",
-    "tin cùng chuyên mục",
-    "cùng chuyên mục",
-    "đọc nhiều",
-    "đọc nhiều nhất",
-    "xem nhiều",
-    "xem nhiều nhất",
-    "tin mới",
-    "tin mới nhất",
-    "tin nổi bật",
-    "tin khác",
-    "bài viết liên quan",
     "đang phát",
     "trả lời",
     "thích",
@@ -115,10 +104,6 @@ const FURNITURE_LINES: &[&str] = &[
     "đóng",
     "quay lại",
     "lên đầu trang",
-    "video",
-    "xem thêm",
-    "xem thêm video",
-    "đọc thêm",
     "in bài",
     "trang chủ",
     "quảng cáo",

@@ -258,3 +258,64 @@ def test_kwic():
     assert len(word) > 0 and all(w.lower() == "hợp tác chiến lược" for w in word.match)
     with pytest.raises(vncooc.InvalidArgumentError):
         c.kwic(["russia", "atlantis"])
+
+
+def test_second_review_regressions():
+    import dask.bag as db
+
+    import vncooc.dask
+
+    # an all-skipped part adds no slice, so streaming stays exact
+    assert vncooc.Corpus.from_texts(["", " "]).count_cooccurrence(by="month").contexts.empty
+    sample = vncooc.load_sample(dedup_threshold=None, furniture_min_docs=0)
+    whole = sample.count_cooccurrence(by="month")
+    texts = [
+        {"text": t, "date": d} for t, d in zip(sample.documents().text, sample.documents().date, strict=True)
+    ]
+    streamed = vncooc.count_cooccurrence(
+        [*texts, {"text": ""}, {"text": " "}, {"text": None}],
+        by="month",
+        date="date",
+        batch_size=48,
+        dedup_threshold=None,
+        furniture_min_docs=0,
+        clean=False,
+    )
+    assert streamed.contexts.equals(whole.contexts) and streamed.pairs.equals(whole.pairs)
+    assert len(streamed.skipped) == 3
+    # kwic uses the corpus's tone style
+    new = vncooc.Corpus.from_texts(
+        ["Hai nước cùng hòa bình. Nga muốn hòa bình."], tone_style="new", clean=False
+    )
+    assert len(new.kwic("hòa bình")) == 2 and len(new.kwic("hoà bình")) == 2
+    # an empty Dask collection gives empty counts
+    empty = vncooc.dask.count_cooccurrence(db.from_sequence(["Nga."], npartitions=1).filter(lambda t: False))
+    assert empty == vncooc.Cooccurrence.empty()
+    # q-values do not depend on min_count; frequency mode has no measures
+    all_pairs = sample.cooccurrence()
+    strong = sample.cooccurrence(min_count=3)
+    merged = strong.merge(all_pairs, on=["entity_a", "entity_b"], suffixes=("", "_all"))
+    assert (merged.q_value == merged.q_value_all).all()
+    freq = sample.cooccurrence(count="frequency")
+    assert (
+        freq[["expected", "pmi", "npmi", "llr", "p_value", "q_value", "dice", "jaccard"]].isna().all().all()
+    )
+    # ids: missing or null ids become '#<position>'
+    c = vncooc.count_cooccurrence(
+        [{"id": "1", "text": "Nga."}, {"text": "Nga."}, {"id": None, "text": "Nga."}]
+    )
+    assert c.contexts.documents.sum() >= 1
+    # typed errors
+    for bad in [lambda: sample.kwic(5), lambda: sample.kwic(None), lambda: sample.cooccurrence(by=["year"])]:
+        with pytest.raises(vncooc.InvalidArgumentError):
+            bad()
+    cc = sample.count_cooccurrence(by="year")
+    for bad in [
+        lambda: cc.to_matrix("nope", slice="2021"),
+        lambda: cc.to_matrix(slice="1999"),
+        lambda: sample.count_cooccurrence().to_matrix(slice="2021"),
+        lambda: vncooc.count_cooccurrence([], level="bogus"),
+        lambda: vncooc.count_cooccurrence(pd.DataFrame({"text": ["Nga"]})),
+    ]:
+        with pytest.raises(vncooc.InvalidArgumentError):
+            bad()

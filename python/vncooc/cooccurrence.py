@@ -131,8 +131,9 @@ class Cooccurrence:
     - ``p_value`` = P(χ²₁ ≥ G²); ``q_value``: Benjamini–Hochberg over the pairs of a slice
     - ``dice`` = 2a / (n_a + n_b); ``jaccard`` = a / (n_a + n_b − a)
 
-    With ``count="frequency"`` a counts pairs of mentions and the margins count mentions, so the
-    2×2 table may not exist: measures that need it are NaN there.
+    q-values adjust over every observed pair of a slice (pairs never seen together are not in
+    the family), whatever ``min_count`` later hides. With ``count="frequency"`` a counts pairs of
+    mentions and the margins count mentions: there is no 2×2 table, and every measure is NaN.
     """
 
     def __init__(
@@ -244,28 +245,44 @@ class Cooccurrence:
         m = self.margins.rename(columns={"entity_id": "entity_a", "n": "n_a"})
         df = self.pairs.merge(m, on=["slice", "entity_a"], how="left")
         m = self.margins.rename(columns={"entity_id": "entity_b", "n": "n_b"})
-        df = df.merge(m, on=["slice", "entity_b"], how="left").merge(self.contexts, on="slice", how="left")
-        df = df[df["count"] >= min_count].reset_index(drop=True)
+        df = df.merge(m, on=["slice", "entity_b"], how="left")
+        df = df.merge(self.contexts[["slice", "n_contexts"]], on="slice", how="left")
         for col in ("count", "n_a", "n_b", "n_contexts"):
             df[col] = df[col].astype("int64")
         for name, values in measures(df["count"], df["n_a"], df["n_b"], df["n_contexts"]).items():
             df[name] = values
         df["q_value"] = np.nan
+        # the BH family: every observed pair of the slice, before min_count filters rows out
         for _, idx in df.groupby("slice", sort=False).groups.items():
             df.loc[idx, "q_value"] = bh_qvalues(df.loc[idx, "p_value"].to_numpy())
+        if self.count == "frequency":  # no 2x2 contingency table: no measures
+            for name in ("expected", "pmi", "npmi", "llr", "p_value", "q_value", "dice", "jaccard"):
+                df[name] = np.nan
+        df = df[df["count"] >= min_count].reset_index(drop=True)
         cols = ["entity_a", "entity_b", "count", "n_a", "n_b", "n_contexts", "expected", "pmi", "npmi", "llr"]
         cols += ["p_value", "q_value", "dice", "jaccard"]
         if self.by is None:
             return df[cols]
         return df.rename(columns={"slice": self.by})[[self.by, *cols]]
 
+    def _check_slice(self, slice: str | None) -> None:
+        if self.by is None:
+            if slice is not None:
+                raise InvalidArgumentError("not counted by anything: there are no slices to choose")
+            return
+        if slice is None:
+            raise InvalidArgumentError(f"counted by {self.by!r}: name the slice to show")
+        if slice not in set(self.contexts["slice"]):
+            raise InvalidArgumentError(f"no slice {slice!r} (slices: {list(self.contexts['slice'])})")
+
     def to_matrix(self, value: str = "count", slice: str | None = None) -> pd.DataFrame:
         """An entity × entity DataFrame of ``value`` (a column of :meth:`to_pandas`), symmetric,
         0 where two entities never co-occur; for one ``slice`` when counted ``by`` something."""
+        self._check_slice(slice)
         df = self.to_pandas()
+        if value not in df.columns or value in ("entity_a", "entity_b", self.by):
+            raise InvalidArgumentError(f"value must be a numeric column of to_pandas(), not {value!r}")
         if self.by is not None:
-            if slice is None:
-                raise InvalidArgumentError(f"counted by {self.by!r}: name the slice to show")
             df = df[df[self.by] == slice]
         ids = sorted(set(df["entity_a"]) | set(df["entity_b"]))
         mat = pd.DataFrame(0.0, index=pd.Index(ids, name="entity"), columns=ids)
@@ -281,11 +298,10 @@ class Cooccurrence:
             import networkx as nx
         except ImportError as e:  # pragma: no cover - depends on the environment
             raise ImportError("to_networkx needs networkx: pip install 'vncooc[graph]'") from e
+        self._check_slice(slice)
         df = self.to_pandas(min_count=min_count)
         margins = self.margins
         if self.by is not None:
-            if slice is None:
-                raise InvalidArgumentError(f"counted by {self.by!r}: name the slice to show")
             df = df[df[self.by] == slice]
             margins = margins[margins["slice"] == slice]
         info = self.entities.set_index("entity_id")

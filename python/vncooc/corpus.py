@@ -32,10 +32,6 @@ from .gazetteer import Gazetteer
 __all__ = ["Corpus"]
 
 
-def vncooc_normalize(text: str) -> str:
-    return _core.normalize(text, "old")
-
-
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^--(\d{2})-(\d{2})$")
 
 
@@ -105,6 +101,21 @@ def _seq(values: Iterable[Any] | None, n: int, what: str) -> list[Any]:
     if len(out) != n:
         raise InvalidArgumentError(f"{what} has {len(out)} values for {n} documents")
     return out
+
+
+def record_id(value: Any, n: int) -> Any:
+    """A record's id: its own, or ``#<n>`` (its position) when it has none or a null one."""
+    return f"#{n}" if _missing(value) else value
+
+
+def check_counting(level: Any, count: Any, by: Any) -> None:
+    """Raise InvalidArgumentError for counting arguments outside their domain."""
+    if level not in ("sentence", "paragraph", "document"):
+        raise InvalidArgumentError(f'level must be "sentence", "paragraph" or "document", not {level!r}')
+    if count not in ("boolean", "frequency"):
+        raise InvalidArgumentError(f'count must be "boolean" or "frequency", not {count!r}')
+    if by is not None and not isinstance(by, str):
+        raise InvalidArgumentError(f"by must be a string (a time slice or a documents() column), not {by!r}")
 
 
 def list_files(
@@ -179,10 +190,17 @@ class Corpus:
     Offsets (``start``/``end``) are code-point offsets into the document's cleaned ``text``.
     """
 
-    def __init__(self, core: Any, pre_skipped: list[tuple[int, str, str]], index_map: list[int]):
+    def __init__(
+        self,
+        core: Any,
+        pre_skipped: list[tuple[int, str, str]],
+        index_map: list[int],
+        tone_style: str = "old",
+    ):
         self._core = core
         self._pre_skipped = pre_skipped
         self._index_map = index_map
+        self._tone_style = tone_style
 
     # -- construction -------------------------------------------------------------------------
 
@@ -264,7 +282,7 @@ class Corpus:
         finally:
             if bar is not None:
                 bar.close()
-        return cls(core, skipped, keep_idx)
+        return cls(core, skipped, keep_idx, tone_style)
 
     @classmethod
     def from_texts(
@@ -351,7 +369,7 @@ class Corpus:
         for i, (rec_id, rec_text, rec_date, rec_source) in enumerate(
             read_jsonl(path, text, id, date, source)
         ):
-            ids.append(i if rec_id is None else rec_id)
+            ids.append(i if id is None else record_id(rec_id, i))
             texts.append(rec_text)
             dates.append(rec_date)
             sources.append(rec_source)
@@ -420,10 +438,7 @@ class Corpus:
         ``types`` / ``entities``: count only these entity types / ids. Near-duplicates of an
         earlier document are left out unless ``keep_duplicates``.
         """
-        if level not in ("sentence", "paragraph", "document"):
-            raise InvalidArgumentError(f'level must be "sentence", "paragraph" or "document", not {level!r}')
-        if count not in ("boolean", "frequency"):
-            raise InvalidArgumentError(f'count must be "boolean" or "frequency", not {count!r}')
+        check_counting(level, count, by)
         docs = self.documents()
         counted = docs["duplicate_of"].isna() | bool(keep_duplicates)
         if by is None:
@@ -431,7 +446,7 @@ class Corpus:
         else:
             labels = slice_labels(docs, by)
         names = sorted(set(labels) - {UNKNOWN}) + ([UNKNOWN] if UNKNOWN in set(labels) else [])
-        if not names:
+        if by is None:
             names = ["all"]
         code = {name: i for i, name in enumerate(names)}
         groups = [code[x] for x in labels]
@@ -450,8 +465,9 @@ class Corpus:
                 raise InvalidArgumentError(f"ids not in the gazetteer: {unknown}")
             mask &= info["entity_id"].isin(entities)
         pairs_cols, margin_cols, n_contexts = self._core.count(
-            level, bool(keep_duplicates), count == "frequency", groups, len(names), mask.tolist()
+            level, bool(keep_duplicates), count == "frequency", groups, max(len(names), 1), mask.tolist()
         )
+        n_contexts = n_contexts[: len(names)]
         label = np.asarray(names, dtype=object)
         pairs = frame(pairs_cols)
         pairs.insert(0, "slice", label[pairs.pop("group").to_numpy()] if len(pairs) else [])
@@ -533,6 +549,12 @@ class Corpus:
         (matched case-insensitively at syllable boundaries in the normalized text).
         """
         _count(window, "window", 0)
+        if not isinstance(target, str) and not (
+            isinstance(target, list | tuple) and all(isinstance(t, str) for t in target)
+        ):
+            raise InvalidArgumentError(
+                f"target must be an entity id, a pair of entity ids, or a word, not {target!r}"
+            )
         docs = self.documents().set_index("doc_id")
         sents = self.sentences()
         sents["doc_id"] = sents["doc_id"].astype(str)
@@ -557,7 +579,8 @@ class Corpus:
                     _, st = sent_text[(d, s)]
                     spans.append((d, s, int(g.start.min()) - st, int(g.end.max()) - st))
         elif isinstance(target, str) and target.strip():
-            pattern = re.compile(r"(?<!\w)" + re.escape(vncooc_normalize(target)) + r"(?!\w)", re.IGNORECASE)
+            word = _core.normalize(target, self._tone_style)
+            pattern = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)", re.IGNORECASE)
             for (d, s), (t, _) in sent_text.items():
                 for hit in pattern.finditer(t):
                     spans.append((d, s, hit.start(), hit.end()))

@@ -1,8 +1,9 @@
 """Co-occurrence on Dask: count each partition on its worker, then tree-reduce with ``+``.
 
-    import dask.bag as db, vncooc.dask
-    bag = db.read_text("articles/*.txt", files_per_partition=1000)   # or any bag of strings/dicts
-    cooc = vncooc.dask.count_cooccurrence(bag, level="sentence", by="month", date="date")
+    import glob, pathlib, dask.bag as db, vncooc.dask
+    files = db.from_sequence(sorted(glob.glob("articles/*.txt")), partition_size=1000)
+    texts = files.map(lambda p: pathlib.Path(p).read_text(encoding="utf-8"))  # one article each
+    cooc = vncooc.dask.count_cooccurrence(texts, level="sentence")
 
 A ``dask.dataframe`` column works too (``count_cooccurrence(ddf, text="text", date="date")``).
 Counts are exact sums, so the result equals counting everything in one process when documents
@@ -16,7 +17,7 @@ import operator
 from typing import Any
 
 from .cooccurrence import Cooccurrence
-from .corpus import Corpus
+from .corpus import Corpus, check_counting, record_id
 from .errors import InvalidArgumentError
 
 __all__ = ["count_cooccurrence"]
@@ -28,12 +29,12 @@ def _count_partition(
     texts, dates, sources, ids = [], [], [], []
     for n, item in enumerate(items):
         if isinstance(item, dict):
-            ids.append(item.get(fields["id"], n) if fields["id"] else n)
+            ids.append(record_id(item.get(fields["id"]) if fields["id"] else None, n))
             texts.append(item.get(fields["text"]))
             dates.append(item.get(fields["date"]) if fields["date"] else None)
             sources.append(item.get(fields["source"]) if fields["source"] else None)
         else:
-            ids.append(n)
+            ids.append(record_id(None, n))
             texts.append(item)
             dates.append(None)
             sources.append(None)
@@ -45,8 +46,8 @@ def _count_partition(
     return result
 
 
-def _total(parts: Any) -> Cooccurrence:
-    return functools.reduce(operator.add, parts)
+def _total(parts: Any, empty: Cooccurrence) -> Cooccurrence:
+    return functools.reduce(operator.add, parts, empty)
 
 
 def count_cooccurrence(
@@ -69,7 +70,8 @@ def count_cooccurrence(
     """Co-occurrence counts of a ``dask.bag.Bag`` (of strings, or of dicts with the fields
     ``text``/``id``/``date``/``source``), a ``dask.dataframe.DataFrame`` (those columns) or a
     ``dask.dataframe.Series`` of texts, computed per partition and tree-reduced with ``+``.
-    Returns a :class:`~vncooc.Cooccurrence` (a Dask ``Item`` with ``compute=False``)."""
+    Returns a :class:`~vncooc.Cooccurrence` (a Dask ``Item`` with ``compute=False``). Items
+    without an id are named ``#<position in their partition>`` (in ``skipped``)."""
     import dask.bag as db
 
     try:
@@ -82,6 +84,7 @@ def count_cooccurrence(
         collection = getattr(collection, "to_bag")(index=False, format="dict")  # noqa: B009
     elif frames and isinstance(collection, frames[1]):
         collection = getattr(collection, "to_bag")()  # noqa: B009
+    check_counting(level, count, by)
     if not isinstance(collection, db.Bag):
         raise InvalidArgumentError(
             f"expected a dask Bag, DataFrame or Series, not {type(collection).__name__}"
@@ -90,5 +93,8 @@ def count_cooccurrence(
     counting.update(count=count, keep_duplicates=keep_duplicates)
     fields = {"text": text, "id": id, "date": date, "source": source}
     per_partition = functools.partial(_count_partition, counting=counting, fields=fields, options=options)
-    item = collection.reduction(per_partition, _total, split_every=split_every)
+    empty = Cooccurrence.empty(level=level, count=count, by=by)
+    item = collection.reduction(
+        per_partition, functools.partial(_total, empty=empty), split_every=split_every
+    )
     return item.compute() if compute else item

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .cooccurrence import Cooccurrence
-from .corpus import Corpus, list_files, read_jsonl
+from .corpus import Corpus, check_counting, list_files, read_jsonl, record_id
 from .errors import InvalidArgumentError
 
 __all__ = ["count_cooccurrence"]
@@ -55,6 +55,10 @@ def count_cooccurrence(
     :meth:`Corpus.from_texts`. Near-duplicates and site furniture are detected within each batch.
     Inputs that gave no document are in the result's ``skipped``.
     """
+    check_counting(level, count, by)
+    if isinstance(source, pd.DataFrame | pd.Series):
+        raise InvalidArgumentError("for a DataFrame use Corpus.from_pandas(...).count_cooccurrence(...)")
+    options.setdefault("progress", False)  # one bar per batch would be noise
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise InvalidArgumentError(f"batch_size must be a positive int, not {batch_size!r}")
     counting: dict[str, Any] = {"level": level, "by": by, "types": types, "entities": entities}
@@ -77,20 +81,20 @@ def count_cooccurrence(
     else:
         if isinstance(source, str | os.PathLike):
             records: Iterable[Any] = read_jsonl(source, text, id, date, source_field)
-            make = lambda n, r: (r[0] if r[0] is not None else n, r[1], r[2], r[3])  # noqa: E731
+            make = lambda n, r: (record_id(r[0], n) if id is not None else n, r[1], r[2], r[3])  # noqa: E731
         else:
             records = source
 
             def make(n: int, r: Any) -> tuple[Any, Any, Any, Any]:
                 if isinstance(r, dict):
-                    rid = r.get(id) if id is not None and id in r else n
+                    rid = record_id(r.get(id) if id is not None else None, n)
                     return (
                         rid,
                         r.get(text),
                         r.get(date) if date else None,
                         r.get(source_field) if source_field else None,
                     )
-                return (n, r, None, None)
+                return (record_id(None, n), r, None, None)
 
         n = 0
         for chunk in _chunks(records, batch_size):

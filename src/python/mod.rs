@@ -247,6 +247,21 @@ impl PyGazetteer {
     }
 }
 
+/// Columns `entity_id, entity_type, <name_key>, name_en` of (id, type, Vietnamese name, English name).
+fn entity_columns<'py, 'a>(
+    py: Python<'py>,
+    rows: impl Iterator<Item = (&'a str, &'a str, &'a str, &'a str)>,
+    name_key: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let rows: Vec<(&str, &str, &str, &str)> = rows.collect();
+    let d = PyDict::new(py);
+    d.set_item("entity_id", col_str(py, rows.iter().map(|r| Some(r.0)))?)?;
+    d.set_item("entity_type", col_str(py, rows.iter().map(|r| Some(r.1)))?)?;
+    d.set_item(name_key, col_str(py, rows.iter().map(|r| Some(r.2)))?)?;
+    d.set_item("name_en", col_str(py, rows.iter().map(|r| Some(r.3)))?)?;
+    Ok(d)
+}
+
 static DEFAULT_GAZETTEER: std::sync::OnceLock<Py<PyGazetteer>> = std::sync::OnceLock::new();
 
 fn default_gazetteer(py: Python<'_>) -> PyResult<Py<PyGazetteer>> {
@@ -293,22 +308,17 @@ impl PyGazetteer {
     /// Columns of the records: id, type, name_vi, name_en, wikidata, country, aliases (joined by "|").
     fn records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let e = self.inner.entries();
-        let d = PyDict::new(py);
-        d.set_item(
-            "entity_id",
-            col_str(py, e.iter().map(|x| Some(x.id.as_str())))?,
-        )?;
-        d.set_item(
-            "entity_type",
-            col_str(py, e.iter().map(|x| Some(x.entity_type.as_str())))?,
-        )?;
-        d.set_item(
+        let d = entity_columns(
+            py,
+            e.iter().map(|x| {
+                (
+                    x.id.as_str(),
+                    x.entity_type.as_str(),
+                    x.name_vi.as_str(),
+                    x.name_en.as_str(),
+                )
+            }),
             "name_vi",
-            col_str(py, e.iter().map(|x| Some(x.name_vi.as_str())))?,
-        )?;
-        d.set_item(
-            "name_en",
-            col_str(py, e.iter().map(|x| Some(x.name_en.as_str())))?,
         )?;
         d.set_item(
             "wikidata",
@@ -759,24 +769,18 @@ impl PyCorpus {
     /// Every entity of the gazetteer, in index order: entity_id, entity_type, entity_name, name_en.
     fn entity_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let e = self.matcher.entities();
-        let d = PyDict::new(py);
-        d.set_item(
-            "entity_id",
-            col_str(py, e.iter().map(|x| Some(x.id.as_str())))?,
-        )?;
-        d.set_item(
-            "entity_type",
-            col_str(py, e.iter().map(|x| Some(x.entity_type.as_str())))?,
-        )?;
-        d.set_item(
+        entity_columns(
+            py,
+            e.iter().map(|x| {
+                (
+                    x.id.as_str(),
+                    x.entity_type.as_str(),
+                    x.name_vi.as_str(),
+                    x.name_en.as_str(),
+                )
+            }),
             "entity_name",
-            col_str(py, e.iter().map(|x| Some(x.name_vi.as_str())))?,
-        )?;
-        d.set_item(
-            "name_en",
-            col_str(py, e.iter().map(|x| Some(x.name_en.as_str())))?,
-        )?;
-        Ok(d)
+        )
     }
 
     /// Names the gazetteer lacks: capitalized sequences with counts and an example sentence.
