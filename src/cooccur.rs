@@ -55,6 +55,18 @@ impl Counts {
         }
     }
 
+    /// Add one context given its margins and pair counts directly (window counting).
+    pub fn add_counted(&mut self, margins: &[(u32, u64)], pairs: &[((u32, u32), u64)]) {
+        self.n_contexts += 1;
+        for &(e, n) in margins {
+            *self.margins.entry(e).or_insert(0) += n;
+        }
+        for &((a, b), n) in pairs {
+            let (a, b) = if a < b { (a, b) } else { (b, a) };
+            *self.pairs.entry(key(a, b)).or_insert(0) += n;
+        }
+    }
+
     /// Per-entity margins, sorted by entity.
     pub fn margins(&self) -> Vec<(u32, u64)> {
         let mut m: Vec<(u32, u64)> = self.margins.iter().map(|(&e, &n)| (e, n)).collect();

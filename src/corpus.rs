@@ -456,6 +456,38 @@ pub struct CountSpec<'a> {
     pub n_groups: usize,
     /// Which entity indices are counted, or `None` for all.
     pub entities: Option<&'a [bool]>,
+    /// Count pairs of mentions at most this many tokens apart inside a sentence (each mention is
+    /// one token), instead of whole contexts; contexts are then sentences.
+    pub window: Option<u32>,
+}
+
+/// Per sentence, its mentions as (entity, position): positions count the sentence's tokens, each
+/// mention counting as one token (so "Tổng thống Nga Vladimir Putin" puts them 1 apart, and the two
+/// mentions inside the single token "Nga-Trung" 1 apart too).
+fn windowed(doc: &Doc) -> Vec<Vec<(u32, u32)>> {
+    let mut conv = CharOffsets::new(&doc.text);
+    let starts: Vec<u32> = tokenize(&doc.text)
+        .iter()
+        .map(|t| conv.at(t.start))
+        .collect();
+    let tokens_in = |from: u32, to: u32| {
+        (starts.partition_point(|&x| x < to) - starts.partition_point(|&x| x < from)) as u32
+    };
+    let mut out = vec![Vec::new(); doc.sentences.len()];
+    let mut k = 0;
+    for (si, &(ss, _)) in doc.sentences.iter().enumerate() {
+        let mut covered = 0u32; // tokens starting inside the sentence's earlier mentions
+        let mut earlier = 0u32; // earlier mentions of the sentence
+        while k < doc.mentions.len() && doc.mentions[k].sent as usize == si {
+            let m = doc.mentions[k];
+            let pos = tokens_in(ss, m.start) - covered + earlier;
+            out[si].push((m.entity, pos));
+            covered += tokens_in(m.start, m.end);
+            earlier += 1;
+            k += 1;
+        }
+    }
+    out
 }
 
 /// The entity indices of each context of `doc` at `level`, with repeats, in order.
@@ -505,6 +537,42 @@ pub fn count_cooccurrence(docs: &[Doc], spec: CountSpec<'_>, ctx: Option<&Ctx>) 
             |mut counts, (i, doc)| {
                 let g = spec.groups.map_or(0, |g| g[i] as usize).min(n_groups - 1);
                 let mut buf = Vec::new();
+                if let Some(k) = spec.window {
+                    let allowed = |e: u32| {
+                        spec.entities
+                            .is_none_or(|m| m.get(e as usize).copied().unwrap_or(false))
+                    };
+                    for mut sent in windowed(doc) {
+                        sent.retain(|&(e, _)| allowed(e));
+                        let mut pairs: Vec<((u32, u32), u64)> = Vec::new();
+                        for (x, &(a, pa)) in sent.iter().enumerate() {
+                            for &(b, pb) in &sent[x + 1..] {
+                                if a != b && pb - pa <= k {
+                                    pairs.push(((a.min(b), a.max(b)), 1));
+                                }
+                            }
+                        }
+                        pairs.sort_unstable();
+                        let mut ents: Vec<u32> = sent.iter().map(|&(e, _)| e).collect();
+                        ents.sort_unstable();
+                        if spec.frequency {
+                            let mut margins: Vec<(u32, u64)> = Vec::new();
+                            for e in ents {
+                                match margins.last_mut() {
+                                    Some((l, n)) if *l == e => *n += 1,
+                                    _ => margins.push((e, 1)),
+                                }
+                            }
+                            counts[g].add_counted(&margins, &pairs);
+                        } else {
+                            ents.dedup();
+                            pairs.dedup_by_key(|p| p.0);
+                            let margins: Vec<(u32, u64)> = ents.iter().map(|&e| (e, 1)).collect();
+                            counts[g].add_counted(&margins, &pairs);
+                        }
+                    }
+                    return counts;
+                }
                 for mut ents in contexts(doc, spec.level) {
                     if let Some(mask) = spec.entities {
                         ents.retain(|&e| mask.get(e as usize).copied().unwrap_or(false));
@@ -547,6 +615,7 @@ pub fn cooccurrence(
         groups: None,
         n_groups: 1,
         entities: None,
+        window: None,
     };
     count_cooccurrence(docs, spec, ctx)
         .pop()
@@ -646,9 +715,34 @@ mod tests {
             groups: Some(&[0, 1]),
             n_groups: 2,
             entities: Some(&[true, true, true]),
+            window: None,
         };
         let f = count_cooccurrence(&docs, spec, None);
         assert_eq!(f.len(), 2);
+        // windows: "Nga và Trung Quốc." puts russia and china 2 apart (Nga, và, Trung Quốc)
+        let w = |k: u32, frequency: bool| {
+            let spec = CountSpec {
+                level: Level::Sentence,
+                keep_duplicates: true,
+                frequency,
+                groups: None,
+                n_groups: 1,
+                entities: None,
+                window: Some(k),
+            };
+            count_cooccurrence(&docs, spec, None)
+                .pop()
+                .unwrap_or_default()
+        };
+        let china_russia = |c: &Counts| {
+            c.rows(1)
+                .iter()
+                .find(|r| (r.a, r.b) == (1, 2))
+                .map(|r| r.count)
+        };
+        assert_eq!(china_russia(&w(1, false)), None);
+        assert_eq!(china_russia(&w(2, false)), Some(1));
+        assert_eq!(w(2, false).n_contexts, 5);
         // doc 2: asean x2, russia x2, china x1 -> (asean, russia) = 4
         let r = f[1].rows(1);
         assert!(

@@ -319,3 +319,52 @@ def test_second_review_regressions():
     ]:
         with pytest.raises(vncooc.InvalidArgumentError):
             bad()
+
+
+def window_reference(corpus: vncooc.Corpus, k: int, count: str):
+    """Window counts recomputed from sentences() and mentions() with a regex tokenizer (the
+    generated texts hold only words and full stops, where it agrees with the core's tokens)."""
+    import re
+
+    sents = corpus.sentences().assign(doc_id=lambda d: d.doc_id.astype(str))
+    m = corpus.mentions().assign(
+        doc_id=lambda d: d.doc_id.astype(str), entity_id=lambda d: d.entity_id.astype(str)
+    )
+    by_sent = {key: g.sort_values("start") for key, g in m.groupby(["doc_id", "sent_id"])}
+    pairs: Counter = Counter()
+    margins: Counter = Counter()
+    for r in sents.itertuples():
+        g = by_sent.get((r.doc_id, r.sent_id))
+        if g is None:
+            continue
+        starts = [t.start() for t in re.finditer(r"\w+|[^\w\s]", r.text)]
+        units = []
+        covered = 0
+        for j, (s, e, ent) in enumerate(zip(g.start - r.start, g.end - r.start, g.entity_id, strict=True)):
+            units.append((ent, sum(x < s for x in starts) - covered + j))
+            covered += sum(s <= x < e for x in starts)
+        found = Counter()
+        for (a, pa), (b, pb) in itertools.combinations(units, 2):
+            if a != b and pb - pa <= k:
+                found[tuple(sorted((a, b)))] += 1
+        if count == "boolean":
+            pairs.update(set(found))
+            margins.update({u[0] for u in units})
+        else:
+            pairs.update(found)
+            margins.update(u[0] for u in units)
+    return pairs, margins, len(sents)
+
+
+@settings(max_examples=30, deadline=None)
+@given(articles, st.integers(min_value=1, max_value=6), st.sampled_from(["boolean", "frequency"]))
+def test_window_counts_agree_with_the_reference(arts, k, count):
+    corpus = build(arts, dedup_threshold=None)  # the reference counts every document
+    pairs, margins, n = window_reference(corpus, k, count)
+    cc = corpus.count_cooccurrence(window=k, count=count)
+    got = {(a, b): c for a, b, c in zip(cc.pairs.entity_a, cc.pairs.entity_b, cc.pairs["count"], strict=True)}
+    assert got == dict(pairs)
+    assert dict(zip(cc.margins.entity_id, cc.margins.n, strict=True)) == dict(margins)
+    assert int(cc.contexts.n_contexts.sum()) == n
+    with pytest.raises(vncooc.InvalidArgumentError):
+        corpus.cooccurrence(level="document", window=k)

@@ -147,7 +147,9 @@ class Cooccurrence:
         count: str,
         by: str | None,
         skipped: pd.DataFrame | None = None,
+        window: int | None = None,
     ):
+        self.window = window
         #: inputs that gave no document (``source, reason``), when counted by streaming or Dask
         self.skipped = (
             skipped.reset_index(drop=True)
@@ -164,13 +166,17 @@ class Cooccurrence:
 
     # -- merging ------------------------------------------------------------------------------
 
+    @property
+    def kind(self) -> tuple[str, str, str | None, int | None]:
+        """(level, count, by, window): only counts of one kind add up."""
+        return (self.level, self.count, self.by, self.window)
+
     def __add__(self, other: Cooccurrence) -> Cooccurrence:
         if not isinstance(other, Cooccurrence):
             return NotImplemented
-        if (self.level, self.count, self.by) != (other.level, other.count, other.by):
+        if self.kind != other.kind:
             raise InvalidArgumentError(
-                "cannot add co-occurrence counts of different kinds: "
-                f"{(self.level, self.count, self.by)} and {(other.level, other.count, other.by)}"
+                f"cannot add co-occurrence counts of different kinds: {self.kind} and {other.kind}"
             )
 
         def add(x: pd.DataFrame, y: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFrame:
@@ -191,10 +197,18 @@ class Cooccurrence:
             count=self.count,
             by=self.by,
             skipped=pd.concat([self.skipped, other.skipped], ignore_index=True),
+            window=self.window,
         )
 
     @classmethod
-    def empty(cls, *, level: str = "sentence", count: str = "boolean", by: str | None = None) -> Cooccurrence:
+    def empty(
+        cls,
+        *,
+        level: str = "sentence",
+        count: str = "boolean",
+        by: str | None = None,
+        window: int | None = None,
+    ) -> Cooccurrence:
         """No counts (the neutral element of ``+``)."""
         frames = {
             "pairs": ["slice", "entity_a", "entity_b", "count"],
@@ -210,7 +224,16 @@ class Cooccurrence:
             ("contexts", "documents"),
         ]:
             f[k][c] = f[k][c].astype("int64")
-        return cls(f["pairs"], f["margins"], f["contexts"], f["entities"], level=level, count=count, by=by)
+        return cls(
+            f["pairs"],
+            f["margins"],
+            f["contexts"],
+            f["entities"],
+            level=level,
+            count=count,
+            by=by,
+            window=window,
+        )
 
     def __radd__(self, other: Any) -> Cooccurrence:
         if other == 0:  # sum([...]) starts from 0
@@ -220,7 +243,7 @@ class Cooccurrence:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Cooccurrence):
             return NotImplemented
-        return (self.level, self.count, self.by) == (other.level, other.count, other.by) and all(
+        return self.kind == other.kind and all(
             x.reset_index(drop=True).equals(y.reset_index(drop=True))
             for x, y in [
                 (self.pairs, other.pairs),
@@ -234,7 +257,7 @@ class Cooccurrence:
     def __repr__(self) -> str:
         return (
             f"<vncooc.Cooccurrence: {len(self.pairs)} pairs, level={self.level!r}, "
-            f"count={self.count!r}, by={self.by!r}, {len(self.contexts)} slice(s)>"
+            f"count={self.count!r}, by={self.by!r}, window={self.window!r}, {len(self.contexts)} slice(s)>"
         )
 
     # -- views --------------------------------------------------------------------------------

@@ -426,6 +426,7 @@ class Corpus:
         entities: Iterable[str] | None = None,
         count: str = "boolean",
         keep_duplicates: bool = False,
+        window: int | None = None,
     ) -> Cooccurrence:
         """Exact co-occurrence counts as a :class:`Cooccurrence` (mergeable with ``+``).
 
@@ -436,9 +437,16 @@ class Corpus:
         "day" (from full dates), "source" or any :meth:`documents` column; documents without a
         value form the slice "unknown" (their number is in ``contexts.documents``).
         ``types`` / ``entities``: count only these entity types / ids. Near-duplicates of an
-        earlier document are left out unless ``keep_duplicates``.
+        earlier document are left out unless ``keep_duplicates``. ``window=k``: two mentions
+        co-occur when at most ``k`` tokens apart inside a sentence (quanteda's window; each
+        mention counts as one token, punctuation counts); "boolean" then counts sentences with
+        such a pair, "frequency" the pairs of mentions; contexts are sentences.
         """
         check_counting(level, count, by)
+        if window is not None:
+            _count(window, "window", 1)
+            if level != "sentence":
+                raise InvalidArgumentError("window= counts inside sentences: use level='sentence'")
         docs = self.documents()
         counted = docs["duplicate_of"].isna() | bool(keep_duplicates)
         if by is None:
@@ -465,7 +473,13 @@ class Corpus:
                 raise InvalidArgumentError(f"ids not in the gazetteer: {unknown}")
             mask &= info["entity_id"].isin(entities)
         pairs_cols, margin_cols, n_contexts = self._core.count(
-            level, bool(keep_duplicates), count == "frequency", groups, max(len(names), 1), mask.tolist()
+            level,
+            bool(keep_duplicates),
+            count == "frequency",
+            groups,
+            max(len(names), 1),
+            mask.tolist(),
+            window,
         )
         n_contexts = n_contexts[: len(names)]
         label = np.asarray(names, dtype=object)
@@ -494,6 +508,7 @@ class Corpus:
             level=level,
             count=count,
             by=by,
+            window=window,
         )
 
     def cooccurrence(
@@ -506,6 +521,7 @@ class Corpus:
         entities: Iterable[str] | None = None,
         count: str = "boolean",
         keep_duplicates: bool = False,
+        window: int | None = None,
     ) -> pd.DataFrame:
         """Entity pairs appearing in the same context, with their association measures.
 
@@ -517,7 +533,13 @@ class Corpus:
         """
         _count(min_count, "min_count", 1)
         return self.count_cooccurrence(
-            level, by=by, types=types, entities=entities, count=count, keep_duplicates=keep_duplicates
+            level,
+            by=by,
+            types=types,
+            entities=entities,
+            count=count,
+            keep_duplicates=keep_duplicates,
+            window=window,
         ).to_pandas(min_count=min_count)
 
     def entity_counts(self, by: str = "month", keep_duplicates: bool = False) -> pd.DataFrame:

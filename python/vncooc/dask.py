@@ -39,7 +39,9 @@ def _count_partition(
             dates.append(None)
             sources.append(None)
     if not texts:
-        return Cooccurrence.empty(level=counting["level"], count=counting["count"], by=counting["by"])
+        return Cooccurrence.empty(
+            level=counting["level"], count=counting["count"], by=counting["by"], window=counting["window"]
+        )
     corpus = Corpus._build(ids, texts=texts, dates=dates, sources=sources, **options)
     result = corpus.count_cooccurrence(**counting)
     result.skipped = corpus.skipped()[["source", "reason"]]
@@ -63,6 +65,7 @@ def count_cooccurrence(
     entities: Any = None,
     count: str = "boolean",
     keep_duplicates: bool = False,
+    window: int | None = None,
     split_every: int = 8,
     compute: bool = True,
     **options: Any,
@@ -90,10 +93,10 @@ def count_cooccurrence(
             f"expected a dask Bag, DataFrame or Series, not {type(collection).__name__}"
         )
     counting: dict[str, Any] = {"level": level, "by": by, "types": types, "entities": entities}
-    counting.update(count=count, keep_duplicates=keep_duplicates)
+    counting.update(count=count, keep_duplicates=keep_duplicates, window=window)
     fields = {"text": text, "id": id, "date": date, "source": source}
     per_partition = functools.partial(_count_partition, counting=counting, fields=fields, options=options)
-    empty = Cooccurrence.empty(level=level, count=count, by=by)
+    empty = Cooccurrence.empty(level=level, count=count, by=by, window=window)
     item = collection.reduction(
         per_partition, functools.partial(_total, empty=empty), split_every=split_every
     )

@@ -38,6 +38,7 @@ def count_cooccurrence(
     entities: Iterable[str] | None = None,
     count: str = "boolean",
     keep_duplicates: bool = False,
+    window: int | None = None,
     batch_size: int = 2000,
     pattern: str = "*.txt",
     text: str = "text",
@@ -62,8 +63,8 @@ def count_cooccurrence(
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise InvalidArgumentError(f"batch_size must be a positive int, not {batch_size!r}")
     counting: dict[str, Any] = {"level": level, "by": by, "types": types, "entities": entities}
-    counting.update(count=count, keep_duplicates=keep_duplicates)
-    total = Cooccurrence.empty(level=level, count=count, by=by)
+    counting.update(count=count, keep_duplicates=keep_duplicates, window=window)
+    total = Cooccurrence.empty(level=level, count=count, by=by, window=window)
     skipped: list[pd.DataFrame] = []
 
     def add(corpus: Corpus) -> None:

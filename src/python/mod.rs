@@ -689,7 +689,7 @@ impl PyCorpus {
 
     /// Raw co-occurrence counts per slice: pairs (group, a, b, count), margins (group, entity, n)
     /// and the number of contexts of each group.
-    #[pyo3(signature = (level, keep_duplicates, frequency, groups=None, n_groups=1, entity_mask=None))]
+    #[pyo3(signature = (level, keep_duplicates, frequency, groups=None, n_groups=1, entity_mask=None, window=None))]
     #[allow(clippy::too_many_arguments)]
     fn count<'py>(
         &self,
@@ -700,6 +700,7 @@ impl PyCorpus {
         groups: Option<Vec<u32>>,
         n_groups: usize,
         entity_mask: Option<Vec<bool>>,
+        window: Option<u32>,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let level: Level = level.parse().or_py(py)?;
         if let Some(g) = &groups {
@@ -721,6 +722,7 @@ impl PyCorpus {
                 groups: groups.as_deref(),
                 n_groups,
                 entities: entity_mask.as_deref(),
+                window,
             };
             let c = corpus::count_cooccurrence(&docs, spec, Some(ctx));
             ctx.check().map(|_| c)
