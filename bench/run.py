@@ -127,7 +127,7 @@ def main() -> None:
         t0 = time.perf_counter()
         corpus = vncooc.Corpus.from_texts(texts, n_threads=n)
         t1 = time.perf_counter()
-        corpus._core.cooccurrence("sentence", 1)
+        corpus.count_cooccurrence("sentence")
         t2 = time.perf_counter()
         corpus.mentions()
         corpus.documents()

@@ -108,6 +108,20 @@ def record_id(value: Any, n: int) -> Any:
     return f"#{n}" if _missing(value) else value
 
 
+def item_record(
+    item: Any, n: int, text: str, id: str | None, date: str | None, source: str | None
+) -> tuple[Any, Any, Any, Any]:
+    """(id, text, date, source) of an input item: a dict with those fields, or the text itself."""
+    if isinstance(item, dict):
+        return (
+            record_id(item.get(id) if id else None, n),
+            item.get(text),
+            item.get(date) if date else None,
+            item.get(source) if source else None,
+        )
+    return (record_id(None, n), item, None, None)
+
+
 def check_counting(level: Any, count: Any, by: Any) -> None:
     """Raise InvalidArgumentError for counting arguments outside their domain."""
     if level not in ("sentence", "paragraph", "document"):

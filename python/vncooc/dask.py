@@ -17,7 +17,7 @@ import operator
 from typing import Any
 
 from .cooccurrence import Cooccurrence
-from .corpus import Corpus, check_counting, record_id
+from .corpus import Corpus, check_counting, item_record
 from .errors import InvalidArgumentError
 
 __all__ = ["count_cooccurrence"]
@@ -26,22 +26,12 @@ __all__ = ["count_cooccurrence"]
 def _count_partition(
     items: Any, counting: dict[str, Any], fields: dict[str, Any], options: dict[str, Any]
 ) -> Cooccurrence:
-    texts, dates, sources, ids = [], [], [], []
-    for n, item in enumerate(items):
-        if isinstance(item, dict):
-            ids.append(record_id(item.get(fields["id"]) if fields["id"] else None, n))
-            texts.append(item.get(fields["text"]))
-            dates.append(item.get(fields["date"]) if fields["date"] else None)
-            sources.append(item.get(fields["source"]) if fields["source"] else None)
-        else:
-            ids.append(record_id(None, n))
-            texts.append(item)
-            dates.append(None)
-            sources.append(None)
-    if not texts:
+    rows = [item_record(item, n, **fields) for n, item in enumerate(items)]
+    if not rows:
         return Cooccurrence.empty(
             level=counting["level"], count=counting["count"], by=counting["by"], window=counting["window"]
         )
+    ids, texts, dates, sources = (list(x) for x in zip(*rows, strict=True))
     corpus = Corpus._build(ids, texts=texts, dates=dates, sources=sources, **options)
     result = corpus.count_cooccurrence(**counting)
     result.skipped = corpus.skipped()[["source", "reason"]]

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .cooccurrence import Cooccurrence
-from .corpus import Corpus, check_counting, list_files, read_jsonl, record_id
+from .corpus import Corpus, check_counting, item_record, list_files, read_jsonl, record_id
 from .errors import InvalidArgumentError
 
 __all__ = ["count_cooccurrence"]
@@ -87,15 +87,7 @@ def count_cooccurrence(
             records = source
 
             def make(n: int, r: Any) -> tuple[Any, Any, Any, Any]:
-                if isinstance(r, dict):
-                    rid = record_id(r.get(id) if id is not None else None, n)
-                    return (
-                        rid,
-                        r.get(text),
-                        r.get(date) if date else None,
-                        r.get(source_field) if source_field else None,
-                    )
-                return (record_id(None, n), r, None, None)
+                return item_record(r, n, text, id, date, source_field)
 
         n = 0
         for chunk in _chunks(records, batch_size):

@@ -514,10 +514,6 @@ impl PyCorpus {
         Ok(d)
     }
 
-    fn doc_ids(&self) -> Vec<String> {
-        self.docs.iter().map(|d| d.id.clone()).collect()
-    }
-
     fn sentences<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let docs = &*self.docs;
         let n: usize = docs.iter().map(|d| d.sentences.len()).sum();
@@ -647,42 +643,6 @@ impl PyCorpus {
         d.set_item(
             "documents",
             col_u64(py, order.iter().map(|&e| documents[e]))?,
-        )?;
-        Ok(d)
-    }
-
-    #[pyo3(signature = (level="sentence", min_count=1, keep_duplicates=false))]
-    fn cooccurrence<'py>(
-        &self,
-        py: Python<'py>,
-        level: &str,
-        min_count: u64,
-        keep_duplicates: bool,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let level: Level = level.parse().or_py(py)?;
-        let docs = Arc::clone(&self.docs);
-        let counts = run(py, self.n_threads, None, move |ctx| {
-            let c = corpus::cooccurrence(&docs, level, keep_duplicates, Some(ctx));
-            ctx.check().map(|_| c)
-        })?;
-        let rows = counts.rows(min_count.max(1));
-        let ents = self.matcher.entities();
-        let eids: Vec<&str> = ents.iter().map(|e| e.id.as_str()).collect();
-        let d = PyDict::new(py);
-        d.set_item(
-            "entity_a",
-            col_cat(py, rows.iter().map(|r| r.a as i32), &eids)?,
-        )?;
-        d.set_item(
-            "entity_b",
-            col_cat(py, rows.iter().map(|r| r.b as i32), &eids)?,
-        )?;
-        d.set_item("count", col_u64(py, rows.iter().map(|r| r.count))?)?;
-        d.set_item("n_a", col_u64(py, rows.iter().map(|r| r.n_a))?)?;
-        d.set_item("n_b", col_u64(py, rows.iter().map(|r| r.n_b))?)?;
-        d.set_item(
-            "n_contexts",
-            col_u64(py, rows.iter().map(|r| r.n_contexts))?,
         )?;
         Ok(d)
     }
@@ -1014,13 +974,6 @@ fn bench_stages(
     })
 }
 
-/// Number of threads a call with `n_threads` would use.
-#[pyfunction]
-#[pyo3(signature = (n_threads=None))]
-fn resolve_threads(py: Python<'_>, n_threads: Option<usize>) -> PyResult<usize> {
-    parallel::resolve_threads(n_threads).or_py(py)
-}
-
 /// Called in a forked child: the parent's thread pools do not exist there.
 #[pyfunction]
 fn _after_fork() {
@@ -1035,7 +988,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(clean, m)?)?;
     m.add_function(wrap_pyfunction!(sentence_spans, m)?)?;
     m.add_function(wrap_pyfunction!(find_entities, m)?)?;
-    m.add_function(wrap_pyfunction!(resolve_threads, m)?)?;
     m.add_function(wrap_pyfunction!(bench_stages, m)?)?;
     m.add_function(wrap_pyfunction!(_after_fork, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
