@@ -57,6 +57,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     time("syllables", &|| {
         cleaned.iter().map(|t| tokenize(t).len()).sum()
     });
+    let seg = vncooc::segment::Segmenter::default_shared()?;
+    let forced = vncooc::segment::default_forced()?;
+    time("words", &|| {
+        cleaned
+            .iter()
+            .map(|t| seg.words(t, &split_sentences(t), &[forced]).len())
+            .sum()
+    });
     time("entities", &|| {
         cleaned.iter().map(|t| matcher.find(t).len()).sum()
     });

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::clean::{clean, furniture_candidate, CleanOptions, Cleaned, Reason, Removed};
 use crate::cooccur::{context_set, Counts};
@@ -15,8 +16,9 @@ use crate::error::{Error, Result};
 use crate::input::{read_file, Decoded};
 use crate::normalize::{normalize, ToneStyle};
 use crate::parallel::Ctx;
+use crate::segment::{word_key, Forced, Segmenter, State as SegState, Word};
 use crate::sentences::split_sentences;
-use crate::tokenize::tokenize;
+use crate::tokenize::{tokenize, TokenKind};
 
 /// Where a document's text comes from.
 #[derive(Clone, Debug)]
@@ -402,6 +404,21 @@ pub fn stage_seconds(
     let t = Instant::now();
     let n2: usize = cleaned.par_iter().map(|c| tokenize(&c.text).len()).sum();
     out.push(("syllables", t.elapsed().as_secs_f64()));
+    if let (Ok(seg), Ok(forced)) = (
+        Segmenter::default_shared(),
+        crate::segment::default_forced(),
+    ) {
+        let t = Instant::now();
+        let n: usize = cleaned
+            .par_iter()
+            .map(|c| {
+                seg.words(&c.text, &split_sentences(&c.text), &[forced])
+                    .len()
+            })
+            .sum();
+        out.push(("words", t.elapsed().as_secs_f64()));
+        std::hint::black_box(n);
+    }
     let t = Instant::now();
     let n3: usize = cleaned
         .par_iter()
@@ -599,6 +616,187 @@ pub fn count_cooccurrence(docs: &[Doc], spec: CountSpec<'_>, ctx: Option<&Ctx>) 
             || vec![Counts::default(); n_groups],
             |a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect(),
         )
+}
+
+/// What [`doc_tokens`] splits a text into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Word,
+    Syllable,
+}
+
+impl std::str::FromStr for Unit {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "word" => Ok(Unit::Word),
+            "syllable" => Ok(Unit::Syllable),
+            other => Err(Error::InvalidArgument(format!(
+                "unit must be \"word\" or \"syllable\", not {other:?}"
+            ))),
+        }
+    }
+}
+
+/// One token of a document: sentence index, character and byte spans, kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenRow {
+    pub sent: u32,
+    pub start: u32,
+    pub end: u32,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub kind: TokenKind,
+}
+
+/// The words (or syllables) of a document's cleaned text, sentence by sentence, with character
+/// offsets. Words never cross sentences; `forced` names are one word each.
+pub fn doc_tokens(doc: &Doc, unit: Unit, seg: &Segmenter, forced: &[&Forced]) -> Vec<TokenRow> {
+    let text = &doc.text;
+    let mut out = Vec::with_capacity(doc.n_tokens as usize);
+    let mut conv = CharOffsets::new(text);
+    let mut state = SegState::default();
+    let mut words = Vec::new();
+    for (si, (s, e)) in split_sentences(text).into_iter().enumerate() {
+        words.clear();
+        match unit {
+            Unit::Word => seg.sentence_words(text, (s, e), forced, &mut state, &mut words),
+            Unit::Syllable => words.extend(tokenize(&text[s..e]).into_iter().map(|t| Word {
+                start: s + t.start,
+                end: s + t.end,
+                syllables: 1,
+                kind: t.kind,
+            })),
+        }
+        for w in &words {
+            out.push(TokenRow {
+                sent: si as u32,
+                start: conv.at(w.start),
+                end: conv.at(w.end),
+                byte_start: w.start,
+                byte_end: w.end,
+                kind: w.kind,
+            });
+        }
+    }
+    out
+}
+
+/// Word counts inside and outside the contexts that contain every target entity: see
+/// [`term_counts`].
+#[derive(Clone, Debug, Default)]
+pub struct TermCounts {
+    /// word key → (occurrences in target contexts, occurrences elsewhere)
+    pub terms: FxHashMap<String, (u64, u64)>,
+    /// Counted words in target contexts and elsewhere.
+    pub target_words: u64,
+    pub other_words: u64,
+    /// Target contexts and all contexts.
+    pub target_contexts: u64,
+    pub contexts: u64,
+}
+
+impl TermCounts {
+    fn merge(mut self, other: TermCounts) -> TermCounts {
+        for (k, (a, b)) in other.terms {
+            let e = self.terms.entry(k).or_insert((0, 0));
+            e.0 += a;
+            e.1 += b;
+        }
+        self.target_words += other.target_words;
+        self.other_words += other.other_words;
+        self.target_contexts += other.target_contexts;
+        self.contexts += other.contexts;
+        self
+    }
+}
+
+/// Count the words of every context (sentence, paragraph or document) of `docs`, separately for
+/// the contexts that mention every entity of `targets` and for the others. Only letter words
+/// count (no numbers, punctuation, dates, URLs); words in `stop` and the target entities' own
+/// mentions are left out, and so are all other mentions unless `entities`. Near-duplicates are
+/// skipped unless `keep_duplicates`.
+#[allow(clippy::too_many_arguments)]
+pub fn term_counts(
+    docs: &[Doc],
+    level: Level,
+    targets: &[u32],
+    entities: bool,
+    keep_duplicates: bool,
+    seg: &Segmenter,
+    forced: &[&Forced],
+    stop: Option<&FxHashSet<String>>,
+    ctx: Option<&Ctx>,
+) -> TermCounts {
+    docs.par_iter()
+        .filter(|d| keep_duplicates || d.duplicate_of.is_none())
+        .filter(|_| !ctx.is_some_and(Ctx::is_cancelled))
+        .fold(TermCounts::default, |mut acc, doc| {
+            // the context of each sentence, and whether it holds every target
+            let n_sent = doc.sentences.len();
+            let ctx_of: Vec<usize> = match level {
+                Level::Sentence => (0..n_sent).collect(),
+                Level::Document => vec![0; n_sent],
+                Level::Paragraph => {
+                    let mut lines = Vec::with_capacity(n_sent);
+                    let (mut line, mut pos) = (0usize, 0u32);
+                    let mut chars = doc.text.chars();
+                    for &(s, _) in &doc.sentences {
+                        for c in chars.by_ref().take((s - pos) as usize) {
+                            if c == '\n' {
+                                line += 1;
+                            }
+                        }
+                        pos = s;
+                        lines.push(line);
+                    }
+                    lines
+                }
+            };
+            let n_ctx = match level {
+                Level::Document => 1,
+                _ => ctx_of.last().map_or(0, |&c| c + 1),
+            };
+            let mut found = vec![0u64; n_ctx];
+            for m in &doc.mentions {
+                if let Some(k) = targets.iter().position(|&t| t == m.entity) {
+                    found[ctx_of[m.sent as usize]] |= 1 << k;
+                }
+            }
+            let all = (1u64 << targets.len()) - 1;
+            let hit: Vec<bool> = found.iter().map(|&f| f == all).collect();
+            acc.contexts += n_ctx as u64;
+            acc.target_contexts += hit.iter().filter(|&&h| h).count() as u64;
+            let own: Vec<(u32, u32)> = doc
+                .mentions
+                .iter()
+                .filter(|m| !entities || targets.contains(&m.entity))
+                .map(|m| (m.start, m.end))
+                .collect();
+            for t in doc_tokens(doc, Unit::Word, seg, forced) {
+                if t.kind != TokenKind::Syllable {
+                    continue;
+                }
+                if own.iter().any(|&(s, e)| t.start < e && s < t.end) {
+                    continue;
+                }
+                let key = word_key(&doc.text[t.byte_start..t.byte_end]);
+                if stop.is_some_and(|s| s.contains(&key)) {
+                    continue;
+                }
+                let inside = hit[ctx_of[t.sent as usize]];
+                let e = acc.terms.entry(key).or_insert((0, 0));
+                if inside {
+                    e.0 += 1;
+                    acc.target_words += 1;
+                } else {
+                    e.1 += 1;
+                    acc.other_words += 1;
+                }
+            }
+            acc
+        })
+        .reduce(TermCounts::default, TermCounts::merge)
 }
 
 /// Boolean co-occurrence counts of `docs` at `level`, one slice, all entities.

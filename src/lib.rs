@@ -14,6 +14,7 @@ pub mod input;
 pub mod meta;
 pub mod normalize;
 pub mod parallel;
+pub mod segment;
 pub mod sentences;
 pub mod tokenize;
 

@@ -105,10 +105,23 @@ fn is_alnum_kind(k: TokenKind) -> bool {
     matches!(k, TokenKind::Syllable | TokenKind::Number | TokenKind::Date)
 }
 
+/// Whether the URL/e-mail pattern can match at all: it needs an `@`, a `://`, a `www.` or a
+/// dot followed by a letter (a domain). Most sentences have none, and skip the regex.
+fn may_hold_url(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.contains(&b'@')
+        || b.windows(2)
+            .any(|w| (w[0] == b'.' || w[0] == b'/') && (w[1].is_ascii_alphabetic() || w[1] == b'/'))
+}
+
 /// Tokens of `text` (whitespace dropped), in order.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 4);
     let mut pos = 0;
+    if !may_hold_url(text) {
+        segment(text, 0, text.len(), &mut out);
+        return out;
+    }
     for m in url_regex().captures_iter(text) {
         let (whole, kind) = match (m.name("email"), m.name("url")) {
             (Some(e), _) => (e, TokenKind::Email),
@@ -143,6 +156,18 @@ fn segment(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
             end: start + seg.len(),
             kind: segment_kind(seg),
         };
+        // an ellipsis written with dots ("...") is one token
+        let own = out.len() > first_new;
+        if let Some(last) = out.last_mut() {
+            if own
+                && seg == "."
+                && last.end == start
+                && text[last.start..last.end].bytes().all(|b| b == b'.')
+            {
+                last.end = start + 1;
+                continue;
+            }
+        }
         // merge "X-Y" / "d/m" when the three pieces touch
         let n = out.len();
         if n >= first_new + 2 {
@@ -216,6 +241,22 @@ mod tests {
                 ("VTV.vn", "url"),
                 ("và", "syllable"),
                 ("a.b@c.vn", "email"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_ellipsis_is_one_token() {
+        assert_eq!(
+            toks("chờ xem... rồi . . ."),
+            vec![
+                ("chờ", "syllable"),
+                ("xem", "syllable"),
+                ("...", "punct"),
+                ("rồi", "syllable"),
+                (".", "punct"),
+                (".", "punct"),
+                (".", "punct"),
             ]
         );
     }

@@ -31,10 +31,12 @@ from .errors import (
 from .gazetteer import Gazetteer
 from .stream import count_cooccurrence
 from .text import Cleaned, Mention, clean, find_entities, normalize, sent_tokenize
+from .words import STOPWORDS, Segmenter, word_tokenize, word_tokenize_batch
 
 __version__: str = _core.__version__
 
 __all__ = [
+    "STOPWORDS",
     "Cleaned",
     "Cooccurrence",
     "Corpus",
@@ -48,6 +50,7 @@ __all__ = [
     "JsonlError",
     "Mention",
     "ReadError",
+    "Segmenter",
     "VncoocError",
     "__version__",
     "clean",
@@ -57,6 +60,8 @@ __all__ = [
     "normalize",
     "sample_path",
     "sent_tokenize",
+    "word_tokenize",
+    "word_tokenize_batch",
 ]
 
 

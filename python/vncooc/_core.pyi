@@ -9,6 +9,7 @@ __version__: str
 __all__ = [
     "Corpus",
     "Gazetteer",
+    "Segmenter",
     "__version__",
     "_after_fork",
     "bench_stages",
@@ -68,8 +69,38 @@ class Corpus:
         window: int | None = None,
     ) -> tuple[dict[str, _Column], dict[str, _Column], list[int]]: ...
     def entity_info(self) -> dict[str, _Column]: ...
+    def tokens(
+        self,
+        unit: str = "word",
+        dictionary: list[str] | None = None,
+        drop_stopwords: bool = False,
+        drop_punct: bool = False,
+    ) -> dict[str, _Column]: ...
+    def term_counts(
+        self,
+        targets: list[str],
+        level: str = "sentence",
+        keep_duplicates: bool = False,
+        stopwords: bool = True,
+        dictionary: list[str] | None = None,
+        entities: bool = False,
+    ) -> tuple[list[str], list[int], list[int], int, int, int, int]: ...
     def removed(self) -> dict[str, _Column]: ...
     def skipped(self) -> dict[str, _Column]: ...
+
+@final
+class Segmenter:
+    def __new__(
+        cls,
+        dictionary: list[str] | None = None,
+        lexicon: list[str] | None = None,
+        gazetteer: Gazetteer | None = None,
+        names: bool = True,
+    ) -> Segmenter: ...
+    def words(self, text: str, sentences: bool = True) -> list[str]: ...
+    def words_batch(
+        self, texts: list[str], n_threads: int | None = None, sentences: bool = True
+    ) -> list[str]: ...
 
 def normalize(text: str, tone_style: str = "old") -> str: ...
 def clean(

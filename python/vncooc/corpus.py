@@ -632,6 +632,107 @@ class Corpus:
             rows.append((d, s, docs.loc[d, "date"], docs.loc[d, "source"], left, t[a:b], right))
         return pd.DataFrame(rows, columns=["doc_id", "sent_id", "date", "source", "left", "match", "right"])
 
+    def tokens(
+        self,
+        unit: str = "word",
+        *,
+        drop_stopwords: bool = False,
+        drop_punct: bool = False,
+        dictionary: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """The tokens of every sentence: ``doc_id, sent_id, start, end, token, kind``, with
+        code-point offsets into the cleaned text.
+
+        ``unit="word"`` segments words (a word's syllables stay together: "hợp tác", "Trung
+        Quốc"; gazetteer names are one word each); ``unit="syllable"`` gives the syllables.
+        ``kind`` is syllable, number, date, punct, url, email or symbol (a word of several
+        syllables is a syllable word). ``drop_stopwords`` leaves out :data:`vncooc.STOPWORDS`,
+        ``drop_punct`` punctuation and symbols; ``dictionary`` forces extra words for this call.
+        """
+        from .words import _words_arg
+
+        if unit not in ("word", "syllable"):
+            raise InvalidArgumentError(f'unit must be "word" or "syllable", not {unit!r}')
+        return frame(
+            self._core.tokens(
+                unit, _words_arg(dictionary, "dictionary"), bool(drop_stopwords), bool(drop_punct)
+            )
+        )
+
+    def associated_terms(
+        self,
+        target: str | Sequence[str],
+        level: str = "sentence",
+        top: int | None = 20,
+        *,
+        min_count: int = 3,
+        keep_duplicates: bool = False,
+        stopwords: bool = True,
+        entities: bool = False,
+        dictionary: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """The words most associated with an entity, or with a pair of entities (contexts
+        mentioning both), ranked by keyness against the rest of the corpus.
+
+        Every context (``level``: sentence, paragraph or document) is segmented into words; the
+        contexts that mention ``target`` are compared with all the others. Counted are letter
+        words (no numbers, punctuation, dates or URLs), without :data:`vncooc.STOPWORDS` (unless
+        ``stopwords=False``), without the target's own mentions and, unless ``entities=True``,
+        without other entities' mentions (the co-occurrence tables cover those); words are
+        compared in lower case. For a word with ``count`` = a occurrences in target contexts and ``other`` = b
+        elsewhere, with C and D counted words in target and other contexts:
+        ``expected`` = C·(a+b)/(C+D); ``g2`` = the log-likelihood G² of the 2×2 table (Dunning
+        1993), signed (negative when the word is rarer near the target than elsewhere);
+        ``log_ratio`` = log2((a/C)/(b/D)) with 0.5 added to a zero count; ``p_value`` (χ², 1 dof).
+        Returns the ``top`` words (all when None) with ``g2 > 0`` and ``count >= min_count``,
+        strongest first: ``term, count, other, expected, g2, log_ratio, p_value``.
+        """
+        from .cooccurrence import measures
+        from .words import _words_arg
+
+        ids = [target] if isinstance(target, str) else list(target)
+        if not ids or not all(isinstance(t, str) for t in ids):
+            raise InvalidArgumentError(f"target must be an entity id or a pair of ids, not {target!r}")
+        if level not in ("sentence", "paragraph", "document"):
+            raise InvalidArgumentError(f'level must be "sentence", "paragraph" or "document", not {level!r}')
+        min_count = _count(min_count, "min_count", 1)
+        if top is not None:
+            top = _count(top, "top", 1)
+        terms, a, b, c, d, _, _ = self._core.term_counts(
+            ids,
+            level,
+            bool(keep_duplicates),
+            bool(stopwords),
+            _words_arg(dictionary, "dictionary"),
+            bool(entities),
+        )
+        cols = ["term", "count", "other", "expected", "g2", "log_ratio", "p_value"]
+        a_ = np.asarray(a, dtype=np.int64)
+        b_ = np.asarray(b, dtype=np.int64)
+        if not len(terms) or c == 0 or d == 0:
+            return pd.DataFrame({k: [] for k in cols}).astype(
+                {"term": object, "count": np.int64, "other": np.int64}
+            )
+        m = measures(a_, a_ + b_, np.full(len(a_), c), np.full(len(a_), c + d))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_ratio = np.log2((np.where(a_ > 0, a_, 0.5) / c) / (np.where(b_ > 0, b_, 0.5) / d))
+        df = pd.DataFrame(
+            {
+                "term": np.asarray(terms, dtype=object),
+                "count": a_,
+                "other": b_,
+                "expected": m["expected"],
+                "g2": m["llr"],
+                "log_ratio": log_ratio,
+                "p_value": m["p_value"],
+            }
+        )
+        df = df[(df["g2"] > 0) & (df["count"] >= min_count)]
+        df = df.sort_values(["g2", "term"], ascending=[False, True], kind="mergesort")
+        if top is not None:
+            df = df.head(top)
+        return df.reset_index(drop=True)
+
     def candidates(self, min_count: int = 2) -> pd.DataFrame:
         """Names the gazetteer does not know, to grow it: runs of two or more capitalized
         syllables (or an acronym) outside every mention, not counting a sentence's first word.

@@ -5,12 +5,13 @@
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{channel, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::clean::{clean as core_clean, CleanOptions};
@@ -19,7 +20,9 @@ use crate::entities::{Gazetteer as CoreGazetteer, Matcher};
 use crate::error::Error;
 use crate::normalize::{normalize as core_normalize, ToneStyle};
 use crate::parallel::{self, Ctx};
+use crate::segment::{self, Forced, Segmenter};
 use crate::sentences::split_sentences;
+use crate::tokenize::TokenKind;
 
 // ---------------------------------------------------------------------------------------------
 // errors
@@ -225,6 +228,7 @@ impl<'a> Interner<'a> {
 pub struct PyGazetteer {
     inner: Arc<CoreGazetteer>,
     matchers: Mutex<HashMap<ToneStyle, Arc<Matcher>>>,
+    forced: OnceLock<Arc<Forced>>,
 }
 
 impl PyGazetteer {
@@ -232,7 +236,16 @@ impl PyGazetteer {
         PyGazetteer {
             inner: Arc::new(g),
             matchers: Mutex::new(HashMap::new()),
+            forced: OnceLock::new(),
         }
+    }
+
+    /// The gazetteer's names as forced words of the segmenter (built on first use).
+    fn forced(&self) -> Arc<Forced> {
+        Arc::clone(
+            self.forced
+                .get_or_init(|| Arc::new(segment::gazetteer_forced(&self.inner))),
+        )
     }
 
     fn matcher(&self, py: Python<'_>, style: ToneStyle) -> PyResult<Arc<Matcher>> {
@@ -367,6 +380,7 @@ pub struct PyCorpus {
     docs: Arc<Vec<Doc>>,
     skipped: Vec<Skipped>,
     matcher: Arc<Matcher>,
+    forced: Arc<Forced>,
     n_threads: Option<usize>,
 }
 
@@ -457,6 +471,7 @@ impl PyCorpus {
             docs: Arc::new(docs),
             skipped,
             matcher,
+            forced: gaz.get().forced(),
             n_threads,
         })
     }
@@ -728,6 +743,160 @@ impl PyCorpus {
         )
     }
 
+    /// The words (or syllables) of every document: doc_id, sent_id, start, end, token, kind.
+    /// `dictionary` adds forced words for this call only.
+    #[pyo3(signature = (unit="word", dictionary=None, drop_stopwords=false, drop_punct=false))]
+    fn tokens<'py>(
+        &self,
+        py: Python<'py>,
+        unit: &str,
+        dictionary: Option<Vec<String>>,
+        drop_stopwords: bool,
+        drop_punct: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let unit: corpus::Unit = unit.parse().or_py(py)?;
+        let seg = Segmenter::default_shared().or_py(py)?;
+        let extra = user_forced(dictionary);
+        let docs = Arc::clone(&self.docs);
+        let forced = Arc::clone(&self.forced);
+        let rows = run(py, self.n_threads, None, move |ctx| {
+            let f: Vec<&Forced> = [&*forced].into_iter().chain(extra.as_ref()).collect();
+            let stop = segment::stopwords();
+            Ok(docs
+                .par_iter()
+                .map(|d| {
+                    if ctx.is_cancelled() {
+                        return Vec::new();
+                    }
+                    let mut rows = corpus::doc_tokens(d, unit, seg, &f);
+                    if drop_punct || drop_stopwords {
+                        rows.retain(|r| {
+                            let punct = matches!(r.kind, TokenKind::Punct | TokenKind::Symbol);
+                            let keep_punct = !drop_punct || !punct;
+                            keep_punct
+                                && (!drop_stopwords
+                                    || !stop.contains(&segment::word_key(
+                                        &d.text[r.byte_start..r.byte_end],
+                                    )))
+                        });
+                    }
+                    rows
+                })
+                .collect::<Vec<_>>())
+        })?;
+        let docs = &*self.docs;
+        let n: usize = rows.iter().map(Vec::len).sum();
+        let mut doc_codes = Vec::with_capacity(n);
+        let mut tokens = Interner::default();
+        let mut token_codes = Vec::with_capacity(n);
+        for (di, (doc, rs)) in docs.iter().zip(&rows).enumerate() {
+            for r in rs {
+                doc_codes.push(di as i32);
+                token_codes.push(tokens.code(&doc.text[r.byte_start..r.byte_end]));
+            }
+        }
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        let kinds: Vec<&str> = TokenKind::ALL.iter().map(|k| k.as_str()).collect();
+        let all = || rows.iter().flatten();
+        let d = PyDict::new(py);
+        d.set_item("doc_id", col_cat(py, doc_codes.into_iter(), &ids)?)?;
+        d.set_item("sent_id", col_u32(py, all().map(|r| r.sent))?)?;
+        d.set_item("start", col_u32(py, all().map(|r| r.start))?)?;
+        d.set_item("end", col_u32(py, all().map(|r| r.end))?)?;
+        d.set_item(
+            "token",
+            col_cat(py, token_codes.into_iter(), &tokens.labels)?,
+        )?;
+        d.set_item(
+            "kind",
+            col_cat(
+                py,
+                all().map(|r| {
+                    TokenKind::ALL
+                        .iter()
+                        .position(|k| *k == r.kind)
+                        .unwrap_or(0) as i32
+                }),
+                &kinds,
+            )?,
+        )?;
+        Ok(d)
+    }
+
+    /// Word counts in the contexts that mention every target entity and elsewhere:
+    /// (terms, in_target, elsewhere, target_words, other_words, target_contexts, contexts).
+    #[pyo3(signature = (targets, level="sentence", keep_duplicates=false, stopwords=true, dictionary=None, entities=false))]
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
+    fn term_counts(
+        &self,
+        py: Python<'_>,
+        targets: Vec<String>,
+        level: &str,
+        keep_duplicates: bool,
+        stopwords: bool,
+        dictionary: Option<Vec<String>>,
+        entities: bool,
+    ) -> PyResult<(Vec<String>, Vec<u64>, Vec<u64>, u64, u64, u64, u64)> {
+        let level: Level = level.parse().or_py(py)?;
+        let ents = self.matcher.entities();
+        let mut idx = Vec::new();
+        for t in &targets {
+            match ents.iter().position(|e| &e.id == t) {
+                Some(i) => idx.push(i as u32),
+                None => {
+                    return Err(to_py(
+                        py,
+                        Error::InvalidArgument(format!("unknown entity id {t:?}")),
+                    ))
+                }
+            }
+        }
+        idx.sort_unstable();
+        idx.dedup();
+        if idx.is_empty() || idx.len() > 8 {
+            return Err(to_py(
+                py,
+                Error::InvalidArgument("give one entity id or a few (at most 8)".into()),
+            ));
+        }
+        let seg = Segmenter::default_shared().or_py(py)?;
+        let extra = user_forced(dictionary);
+        let docs = Arc::clone(&self.docs);
+        let forced = Arc::clone(&self.forced);
+        let c = run(py, self.n_threads, None, move |ctx| {
+            let f: Vec<&Forced> = [&*forced].into_iter().chain(extra.as_ref()).collect();
+            let stop = stopwords.then(segment::stopwords);
+            Ok(corpus::term_counts(
+                &docs,
+                level,
+                &idx,
+                entities,
+                keep_duplicates,
+                seg,
+                &f,
+                stop,
+                Some(ctx),
+            ))
+        })?;
+        let mut terms: Vec<(String, (u64, u64))> = c.terms.into_iter().collect();
+        terms.sort_unstable();
+        let (mut words, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
+        for (w, (x, y)) in terms {
+            words.push(w);
+            a.push(x);
+            b.push(y);
+        }
+        Ok((
+            words,
+            a,
+            b,
+            c.target_words,
+            c.other_words,
+            c.target_contexts,
+            c.contexts,
+        ))
+    }
+
     /// Every entity of the gazetteer, in index order: entity_id, entity_type, entity_name, name_en.
     fn entity_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let e = self.matcher.entities();
@@ -980,10 +1149,96 @@ fn _after_fork() {
     parallel::forget_pools_after_fork();
 }
 
+/// A user dictionary as forced words (any case), or nothing.
+fn user_forced(dictionary: Option<Vec<String>>) -> Option<Forced> {
+    dictionary.map(|words| {
+        let mut f = Forced::new();
+        for w in &words {
+            f.insert(w, false);
+        }
+        f
+    })
+}
+
+/// A word segmenter with its forced words (gazetteer names and a user dictionary).
+#[pyclass(module = "vncooc._core", name = "Segmenter", frozen)]
+pub struct PySegmenter {
+    seg: Arc<Segmenter>,
+    forced: Arc<Vec<Forced>>,
+}
+
+#[pymethods]
+impl PySegmenter {
+    #[new]
+    #[pyo3(signature = (dictionary=None, lexicon=None, gazetteer=None, names=true))]
+    fn new(
+        py: Python<'_>,
+        dictionary: Option<Vec<String>>,
+        lexicon: Option<Vec<String>>,
+        gazetteer: Option<Py<PyGazetteer>>,
+        names: bool,
+    ) -> PyResult<Self> {
+        let base = Segmenter::default_shared().or_py(py)?;
+        let seg = match lexicon {
+            Some(words) => {
+                let mut s = base.clone();
+                s.extend_lexicon(words.iter().map(String::as_str));
+                Arc::new(s)
+            }
+            None => Arc::new(base.clone()),
+        };
+        let mut forced = Vec::new();
+        if names {
+            let gaz = gazetteer_or_default(py, gazetteer)?;
+            forced.push((*gaz.get().forced()).clone());
+        }
+        forced.extend(user_forced(dictionary));
+        Ok(PySegmenter {
+            seg,
+            forced: Arc::new(forced),
+        })
+    }
+
+    /// The words of one text.
+    #[pyo3(signature = (text, sentences=true))]
+    fn words(&self, py: Python<'_>, text: &str, sentences: bool) -> PyResult<Vec<String>> {
+        let f: Vec<&Forced> = self.forced.iter().collect();
+        guarded(py, || self.seg.word_strings(text, &f, sentences))
+    }
+
+    /// The words of many texts, in parallel: per text, its words separated by line breaks
+    /// (a word never holds one), which Python splits far faster than it converts lists.
+    #[pyo3(signature = (texts, n_threads=None, sentences=true))]
+    fn words_batch(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        n_threads: Option<usize>,
+        sentences: bool,
+    ) -> PyResult<Vec<String>> {
+        let seg = Arc::clone(&self.seg);
+        let forced = Arc::clone(&self.forced);
+        run(py, n_threads, None, move |ctx| {
+            let f: Vec<&Forced> = forced.iter().collect();
+            Ok(texts
+                .par_iter()
+                .map(|t| {
+                    if ctx.is_cancelled() {
+                        String::new()
+                    } else {
+                        seg.word_strings(t, &f, sentences).join("\n")
+                    }
+                })
+                .collect())
+        })
+    }
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyGazetteer>()?;
     m.add_class::<PyCorpus>()?;
+    m.add_class::<PySegmenter>()?;
     m.add_function(wrap_pyfunction!(normalize, m)?)?;
     m.add_function(wrap_pyfunction!(clean, m)?)?;
     m.add_function(wrap_pyfunction!(sentence_spans, m)?)?;

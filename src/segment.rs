@@ -1,0 +1,1130 @@
+//! Word segmentation: which adjacent syllables form one word.
+//!
+//! Vietnamese writes a word's syllables separated by spaces ("hợp tác", "Trung Quốc"), so
+//! segmentation decides, for every gap between two adjacent tokens of a sentence, whether the
+//! tokens belong to the same word. The model is a binary averaged perceptron over hashed
+//! features of the gap: the syllables around it (lower-cased, tone placement made irrelevant,
+//! digits folded), their shapes (lower, Title, UPPER, number, punctuation), a lexicon of known
+//! multi-syllable words (the longest known word covering the gap, ending before it, starting
+//! after it, and the forward and backward maximum-matching decisions), and the decision taken
+//! at the previous gap (greedy left-to-right decoding).
+//!
+//! Constraints come first: a forced dictionary (the gazetteer's names, a user dictionary) joins
+//! the syllables of each of its entries found in the text (leftmost-longest) and splits at the
+//! entry's edges; a line break always splits.
+//!
+//! Training ([`train`]) uses the jackknife for the lexicon: while training on one tenth of the
+//! sentences, the lexicon features see only the words of the other nine tenths, so the model
+//! learns how much to trust the lexicon on words it has not seen.
+
+use std::io::{Read, Write};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use unicode_normalization::char::decompose_canonical;
+
+use crate::entities::Gazetteer;
+use crate::error::{Error, Result};
+use crate::tokenize::{tokenize, TokenKind};
+
+/// The default number of bits of the hashed feature table.
+pub const DEFAULT_BITS: u8 = 20;
+/// Known words longer than this many syllables are ignored by the lexicon features.
+pub const MAX_WORD_LEN: usize = 6;
+
+const MAGIC: &[u8; 8] = b"VNWSEG01";
+
+/// Shapes of a token.
+const SHAPE_PAD: u8 = 0;
+const SHAPE_LOWER: u8 = 1;
+const SHAPE_TITLE: u8 = 2;
+const SHAPE_UPPER: u8 = 3;
+const SHAPE_NUMBER: u8 = 4;
+const SHAPE_PUNCT: u8 = 5;
+const SHAPE_MIXED: u8 = 6;
+
+const PAD_LEFT: u64 = 0x5eed_0000_0000_0001;
+const PAD_RIGHT: u64 = 0x5eed_0000_0000_0002;
+
+/// One token as the model sees it: a hash of its folded form and its shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Syl {
+    pub hash: u64,
+    pub shape: u8,
+}
+
+#[inline]
+fn mix(h: u64, v: u64) -> u64 {
+    (h ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
+}
+
+/// The Vietnamese tone marks (combining grave, acute, tilde, hook above, dot below).
+#[inline]
+fn is_tone_mark(c: char) -> bool {
+    matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}')
+}
+
+/// The model's view of one token: lower-cased, tone mark moved to the end (so that "hoà" and
+/// "hòa" are the same syllable), digits folded to `0`.
+pub fn syllable(s: &str) -> Syl {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut tone = 0u64;
+    let (mut lower, mut upper, mut digit, mut other, mut first_upper) =
+        (0u32, 0u32, 0u32, 0u32, false);
+    let mut first = true;
+    for c in s.chars() {
+        if c.is_ascii() {
+            let b = c as u8;
+            if b.is_ascii_digit() {
+                digit += 1;
+                h = mix(h, b'0' as u64);
+            } else if b.is_ascii_uppercase() {
+                upper += 1;
+                first_upper |= first;
+                h = mix(h, b.to_ascii_lowercase() as u64);
+            } else if b.is_ascii_lowercase() {
+                lower += 1;
+                h = mix(h, b as u64);
+            } else {
+                other += 1;
+                h = mix(h, b as u64);
+            }
+        } else if c.is_alphabetic() {
+            if c.is_uppercase() {
+                upper += 1;
+                first_upper |= first;
+            } else {
+                lower += 1;
+            }
+            for lc in c.to_lowercase() {
+                decompose_canonical(lc, |d| {
+                    if is_tone_mark(d) {
+                        tone = d as u64;
+                    } else {
+                        h = mix(h, d as u64);
+                    }
+                });
+            }
+        } else if c.is_numeric() {
+            digit += 1;
+            h = mix(h, b'0' as u64);
+        } else {
+            other += 1;
+            h = mix(h, c as u64);
+        }
+        first = false;
+    }
+    let letters = lower + upper;
+    let shape = if letters == 0 && digit == 0 {
+        SHAPE_PUNCT
+    } else if letters == 0 && other == 0 {
+        SHAPE_NUMBER
+    } else if digit > 0 || letters == 0 {
+        SHAPE_MIXED
+    } else if upper == 0 {
+        SHAPE_LOWER
+    } else if upper == 1 && first_upper {
+        SHAPE_TITLE
+    } else if lower == 0 {
+        SHAPE_UPPER
+    } else if first_upper {
+        SHAPE_TITLE
+    } else {
+        SHAPE_MIXED
+    };
+    Syl {
+        hash: mix(h, tone).wrapping_mul(0xff51_afd7_ed55_8ccd),
+        shape,
+    }
+}
+
+thread_local! {
+    /// Syllables already seen by this thread: running text repeats a few thousand syllables,
+    /// and a look-up is cheaper than case folding and decomposing each one again.
+    static SEEN: std::cell::RefCell<FxHashMap<Box<str>, Syl>> =
+        std::cell::RefCell::new(FxHashMap::default());
+}
+
+/// [`syllable`], memoized per thread (the memo is dropped when it grows past 200,000 entries).
+fn syllable_memo(s: &str) -> Syl {
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if let Some(&x) = seen.get(s) {
+            return x;
+        }
+        let x = syllable(s);
+        if seen.len() >= 200_000 {
+            seen.clear();
+        }
+        seen.insert(s.into(), x);
+        x
+    })
+}
+
+/// The hash of a sequence of syllables (a multi-syllable word).
+#[inline]
+fn seq_start() -> u64 {
+    0x243f_6a88_85a3_08d3
+}
+
+#[inline]
+fn seq_add(h: u64, s: &Syl) -> u64 {
+    mix(h, s.hash)
+}
+
+/// The syllables of a written word, as [`tokenize`] splits them.
+fn word_syllables(word: &str) -> Vec<Syl> {
+    tokenize(word)
+        .iter()
+        .map(|t| syllable(&word[t.start..t.end]))
+        .collect()
+}
+
+/// Flags of a syllable-sequence hash in a [`Trie`].
+const IS_PREFIX: u8 = 1;
+/// A word that matches in any case.
+const IS_WORD: u8 = 2;
+/// A word that matches only when the text's first letter is a capital.
+const IS_CAPITAL_WORD: u8 = 4;
+
+/// Multi-syllable words as hashes of every prefix, so that a scan stops as soon as the
+/// syllables read so far begin no word (one or two look-ups per position on running text).
+#[derive(Clone, Debug, Default)]
+struct Trie {
+    map: FxHashMap<u64, u8>,
+    words: usize,
+}
+
+impl Trie {
+    fn insert(&mut self, syls: &[Syl], flag: u8) {
+        let mut h = seq_start();
+        for (k, s) in syls.iter().enumerate() {
+            h = seq_add(h, s);
+            let e = self.map.entry(h).or_insert(0);
+            if k + 1 < syls.len() {
+                *e |= IS_PREFIX;
+            } else {
+                if *e & (IS_WORD | IS_CAPITAL_WORD) == 0 {
+                    self.words += 1;
+                }
+                *e |= flag;
+            }
+        }
+    }
+
+    /// Calls `hit(j, flags)` for every word `syls[i..=j]` (j > i), in increasing j.
+    #[inline]
+    fn scan(&self, syls: &[Syl], i: usize, mut hit: impl FnMut(usize, u8)) {
+        let mut h = seq_start();
+        for (j, s) in syls.iter().enumerate().skip(i) {
+            h = seq_add(h, s);
+            let Some(&flags) = self.map.get(&h) else {
+                return;
+            };
+            if j > i && flags & (IS_WORD | IS_CAPITAL_WORD) != 0 {
+                hit(j, flags);
+            }
+            if flags & IS_PREFIX == 0 {
+                return;
+            }
+        }
+    }
+}
+
+/// A set of multi-syllable words, matched case-insensitively.
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    trie: Trie,
+}
+
+impl Lexicon {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add one word (its syllables separated by spaces); single syllables are ignored.
+    pub fn insert(&mut self, word: &str) {
+        let syls = word_syllables(word);
+        self.insert_syllables(&syls);
+    }
+
+    fn insert_syllables(&mut self, syls: &[Syl]) {
+        if syls.len() < 2 || syls.len() > MAX_WORD_LEN {
+            return;
+        }
+        self.trie.insert(syls, IS_WORD);
+    }
+
+    pub fn len(&self) -> usize {
+        self.trie.words
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.trie.words == 0
+    }
+}
+
+/// Words that must come out as one word, some only when capitalized in the text.
+#[derive(Clone, Debug, Default)]
+pub struct Forced {
+    trie: Trie,
+}
+
+impl Forced {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a word. With `cased`, a match must start with a capital letter when the word does
+    /// (gazetteer names: "Trung Quốc" but not "trung quốc" in running text; "bán đảo Triều
+    /// Tiên" anyhow). Words of one syllable need no forcing and are ignored.
+    pub fn insert(&mut self, word: &str, cased: bool) {
+        let syls = word_syllables(word);
+        if syls.len() < 2 || syls.len() > 4 * MAX_WORD_LEN {
+            return;
+        }
+        let needs_capital = cased && word.chars().next().is_some_and(char::is_uppercase);
+        self.trie.insert(
+            &syls,
+            if needs_capital {
+                IS_CAPITAL_WORD
+            } else {
+                IS_WORD
+            },
+        );
+    }
+
+    pub fn len(&self) -> usize {
+        self.trie.words
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.trie.words == 0
+    }
+
+    /// Mark the gaps of `syls` forced by this dictionary (leftmost-longest): `1` join, `-1` split.
+    fn apply(&self, syls: &[Syl], force: &mut [i8]) {
+        if self.is_empty() {
+            return;
+        }
+        let n = syls.len();
+        let mut i = 0;
+        while i < n {
+            let mut best = 0;
+            let capital = matches!(syls[i].shape, SHAPE_TITLE | SHAPE_UPPER);
+            self.trie.scan(syls, i, |j, flags| {
+                if flags & IS_WORD != 0 || capital {
+                    best = j;
+                }
+            });
+            if best > i && (i..best).all(|g| force[g] >= 0) {
+                for f in &mut force[i..best] {
+                    *f = 1;
+                }
+                if i > 0 && force[i - 1] == 0 {
+                    force[i - 1] = -1;
+                }
+                if best < n - 1 && force[best] == 0 {
+                    force[best] = -1;
+                }
+                i = best + 1;
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Hashed feature weights.
+#[derive(Clone, Debug)]
+pub struct Model {
+    bits: u8,
+    weights: Vec<f32>,
+}
+
+impl Model {
+    fn zeros(bits: u8) -> Model {
+        Model {
+            bits,
+            weights: vec![0.0; 1usize << bits],
+        }
+    }
+
+    /// Non-zero weights, in a compact binary form (`VNWSEG01`, bits, count, then index/weight pairs).
+    pub fn write(&self, mut out: impl Write) -> std::io::Result<()> {
+        let nz: Vec<(u32, f32)> = self
+            .weights
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| **w != 0.0)
+            .map(|(i, w)| (i as u32, *w))
+            .collect();
+        out.write_all(MAGIC)?;
+        out.write_all(&[self.bits])?;
+        out.write_all(&(nz.len() as u32).to_le_bytes())?;
+        for (i, w) in nz {
+            out.write_all(&i.to_le_bytes())?;
+            out.write_all(&w.to_le_bytes())?;
+        }
+        Ok(())
+    }
+
+    pub fn read(mut input: impl Read) -> Result<Model> {
+        let bad = |why: &str| Error::InvalidArgument(format!("segmenter model: {why}"));
+        let mut head = [0u8; 13];
+        input
+            .read_exact(&mut head)
+            .map_err(|_| bad("truncated header"))?;
+        if &head[..8] != MAGIC {
+            return Err(bad("not a vncooc segmenter model"));
+        }
+        let bits = head[8];
+        if !(8..=28).contains(&bits) {
+            return Err(bad("bad table size"));
+        }
+        let n = u32::from_le_bytes([head[9], head[10], head[11], head[12]]) as usize;
+        let mut model = Model::zeros(bits);
+        let mut rec = [0u8; 8];
+        for _ in 0..n {
+            input
+                .read_exact(&mut rec)
+                .map_err(|_| bad("truncated weights"))?;
+            let i = u32::from_le_bytes([rec[0], rec[1], rec[2], rec[3]]) as usize;
+            let w = f32::from_le_bytes([rec[4], rec[5], rec[6], rec[7]]);
+            *model
+                .weights
+                .get_mut(i)
+                .ok_or_else(|| bad("index out of range"))? = w;
+        }
+        Ok(model)
+    }
+
+    #[inline]
+    fn score(&self, feats: &[u64]) -> f32 {
+        let shift = 64 - self.bits as u32;
+        feats
+            .iter()
+            .map(|&f| self.weights[(f >> shift) as usize])
+            .sum()
+    }
+}
+
+/// Per-sentence working memory, reused between sentences.
+#[derive(Default)]
+struct Work {
+    lex_start: Vec<u8>,
+    lex_end: Vec<u8>,
+    cover: Vec<u8>,
+    pair: Vec<bool>,
+    fmm: Vec<bool>,
+    bmm: Vec<bool>,
+    feats: Vec<u64>,
+}
+
+impl Work {
+    /// The lexicon features of a sentence.
+    fn prepare(&mut self, syls: &[Syl], lex: &Lexicon) {
+        let n = syls.len();
+        let gaps = n.saturating_sub(1);
+        for v in [&mut self.lex_start, &mut self.lex_end] {
+            v.clear();
+            v.resize(n, 1);
+        }
+        self.cover.clear();
+        self.cover.resize(gaps, 0);
+        self.pair.clear();
+        self.pair.resize(gaps, false);
+        for i in 0..n {
+            let (lex_start, lex_end, cover, pair) = (
+                &mut self.lex_start,
+                &mut self.lex_end,
+                &mut self.cover,
+                &mut self.pair,
+            );
+            lex.trie.scan(syls, i, |j, _| {
+                let len = (j - i + 1) as u8;
+                lex_start[i] = lex_start[i].max(len);
+                lex_end[j] = lex_end[j].max(len);
+                for c in &mut cover[i..j] {
+                    *c = (*c).max(len);
+                }
+                if j == i + 1 {
+                    pair[i] = true;
+                }
+            });
+        }
+        // forward and backward maximum matching
+        self.fmm.clear();
+        self.fmm.resize(gaps, false);
+        let mut i = 0;
+        while i < n {
+            let len = self.lex_start[i] as usize;
+            for g in i..i + len - 1 {
+                self.fmm[g] = true;
+            }
+            i += len;
+        }
+        self.bmm.clear();
+        self.bmm.resize(gaps, false);
+        let mut j = n;
+        while j > 0 {
+            let len = self.lex_end[j - 1] as usize;
+            for g in j - len..j - 1 {
+                self.bmm[g] = true;
+            }
+            j -= len;
+        }
+    }
+
+    /// The features of gap `g` (between tokens `g` and `g + 1`) given the previous decision.
+    fn features(&mut self, syls: &[Syl], g: usize, prev: u64) {
+        let at = |i: isize| -> Syl {
+            if i < 0 {
+                Syl {
+                    hash: PAD_LEFT,
+                    shape: SHAPE_PAD,
+                }
+            } else if i as usize >= syls.len() {
+                Syl {
+                    hash: PAD_RIGHT,
+                    shape: SHAPE_PAD,
+                }
+            } else {
+                syls[i as usize]
+            }
+        };
+        let gi = g as isize;
+        let (pp, p, a, b, q) = (at(gi - 2), at(gi - 1), at(gi), at(gi + 1), at(gi + 2));
+        let cover = self.cover[g].min(5) as u64;
+        let end_a = self.lex_end[g].min(5) as u64;
+        let start_b = self.lex_start[g + 1].min(5) as u64;
+        let pair = self.pair[g] as u64;
+        let mm = (self.fmm[g] as u64) << 1 | self.bmm[g] as u64;
+        let shapes = |v: &[Syl]| v.iter().fold(0u64, |acc, s| acc << 3 | s.shape as u64);
+        let t = |id: u64| mix(0x1234_5678_9abc_def1, id);
+        let f = &mut self.feats;
+        f.clear();
+        f.push(t(0));
+        f.push(mix(t(1), a.hash));
+        f.push(mix(t(2), b.hash));
+        f.push(mix(t(3), p.hash));
+        f.push(mix(t(4), q.hash));
+        f.push(mix(mix(t(5), a.hash), b.hash));
+        f.push(mix(mix(t(6), p.hash), a.hash));
+        f.push(mix(mix(t(7), b.hash), q.hash));
+        f.push(mix(mix(mix(t(8), p.hash), a.hash), b.hash));
+        f.push(mix(mix(mix(t(9), a.hash), b.hash), q.hash));
+        f.push(mix(t(10), shapes(&[p, a, b, q])));
+        f.push(mix(t(11), shapes(&[a, b]) << 8 | cover));
+        f.push(mix(t(12), cover << 8 | end_a << 4 | start_b));
+        f.push(mix(t(13), mm << 4 | pair));
+        f.push(mix(t(14), pair << 4 | cover));
+        f.push(mix(mix(t(15), a.hash), cover));
+        f.push(mix(mix(t(16), b.hash), cover));
+        f.push(mix(t(17), prev));
+        f.push(mix(mix(t(18), a.hash), prev));
+        f.push(mix(mix(t(19), p.hash), b.hash));
+        f.push(mix(mix(t(20), a.hash), b.shape as u64));
+        f.push(mix(mix(t(21), b.hash), a.shape as u64));
+        f.push(mix(mix(mix(t(22), pp.hash), p.hash), a.hash));
+        f.push(mix(t(23), mm << 8 | shapes(&[a, b])));
+    }
+}
+
+/// A trained segmenter: model weights and the lexicon its features were trained with.
+#[derive(Clone, Debug)]
+pub struct Segmenter {
+    model: Model,
+    lexicon: Lexicon,
+}
+
+/// The shipped model (trained on UD Vietnamese-VTB; see `python/vncooc/data/segmenter/`).
+static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/python/vncooc/data/segmenter/model.bin"
+));
+static DEFAULT_LEXICON: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/python/vncooc/data/segmenter/lexicon.txt"
+));
+
+impl Segmenter {
+    pub fn new(model: Model, lexicon: Lexicon) -> Segmenter {
+        Segmenter { model, lexicon }
+    }
+
+    /// Load a model and a lexicon (one word per line, `#` comments).
+    pub fn load(model: impl Read, lexicon: &str) -> Result<Segmenter> {
+        let model = Model::read(model)?;
+        let mut lex = Lexicon::new();
+        for line in lexicon.lines() {
+            let w = line.trim();
+            if !w.is_empty() && !w.starts_with('#') {
+                lex.insert(w);
+            }
+        }
+        Ok(Segmenter::new(model, lex))
+    }
+
+    /// The shipped segmenter, loaded once.
+    pub fn default_shared() -> Result<&'static Segmenter> {
+        static CELL: std::sync::OnceLock<std::result::Result<Segmenter, String>> =
+            std::sync::OnceLock::new();
+        CELL.get_or_init(|| {
+            Segmenter::load(DEFAULT_MODEL, DEFAULT_LEXICON).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| Error::InvalidArgument(e.clone()))
+    }
+
+    /// Add words to the lexicon the features consult (not forced: the model weighs them).
+    pub fn extend_lexicon<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+        for w in words {
+            self.lexicon.insert(w);
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Decide the gaps of one sentence: `joins[g]` is true when tokens `g` and `g + 1` are one
+    /// word. `force[g]` (1 join, -1 split, 0 free) overrides the model.
+    fn decide(&self, syls: &[Syl], force: &[i8], work: &mut Work, joins: &mut Vec<bool>) {
+        joins.clear();
+        if syls.len() < 2 {
+            return;
+        }
+        work.prepare(syls, &self.lexicon);
+        let mut prev = 2u64;
+        for (g, &f) in force.iter().enumerate().take(syls.len() - 1) {
+            let join = match f {
+                1 => true,
+                -1 => false,
+                _ => {
+                    work.features(syls, g, prev);
+                    self.model.score(&work.feats) > 0.0
+                }
+            };
+            joins.push(join);
+            prev = join as u64;
+        }
+    }
+
+    /// Segment pre-split syllables (one sentence), with no constraints: the words as
+    /// `(first, last + 1)` syllable index ranges.
+    pub fn segment_syllables(&self, syllables: &[&str]) -> Vec<(usize, usize)> {
+        let syls: Vec<Syl> = syllables.iter().map(|s| syllable(s)).collect();
+        let force = vec![0i8; syls.len().saturating_sub(1)];
+        let mut joins = Vec::new();
+        self.decide(&syls, &force, &mut Work::default(), &mut joins);
+        runs(&joins, syls.len())
+    }
+
+    /// The words of `text` (NFC-normalized first when it is not), in order, each word's syllables
+    /// separated by one space.
+    /// With `split_sentences` false, only line breaks separate sentences.
+    pub fn word_strings(
+        &self,
+        text: &str,
+        forced: &[&Forced],
+        split_sentences: bool,
+    ) -> Vec<String> {
+        use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+        let owned;
+        let text = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+            text
+        } else {
+            owned = text.nfc().collect::<String>();
+            owned.as_str()
+        };
+        let sentences = if split_sentences {
+            crate::sentences::split_sentences(text)
+        } else {
+            let mut lines = Vec::new();
+            let mut pos = 0;
+            for line in text.split('\n') {
+                lines.push((pos, pos + line.len()));
+                pos += line.len() + 1;
+            }
+            lines
+        };
+        self.words(text, &sentences, forced)
+            .iter()
+            .map(|w| {
+                let piece = &text[w.start..w.end];
+                if w.syllables == 1 {
+                    piece.to_string()
+                } else {
+                    piece.split_whitespace().collect::<Vec<_>>().join(" ")
+                }
+            })
+            .collect()
+    }
+
+    /// The words of `text` as byte spans, in order. Words never cross a line break or the
+    /// given sentence spans; `forced` entries found in the text are one word each.
+    pub fn words(&self, text: &str, sentences: &[(usize, usize)], forced: &[&Forced]) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut state = State::default();
+        for &(s, e) in sentences {
+            self.sentence_words(text, (s, e), forced, &mut state, &mut out);
+        }
+        out
+    }
+
+    /// The words of the sentence `text[span.0..span.1]` appended to `out` (byte spans into
+    /// `text`); `state` is working memory to reuse between calls.
+    pub fn sentence_words(
+        &self,
+        text: &str,
+        span: (usize, usize),
+        forced: &[&Forced],
+        st: &mut State,
+        out: &mut Vec<Word>,
+    ) {
+        let (s, e) = span;
+        let toks = tokenize(&text[s..e]);
+        if toks.is_empty() {
+            return;
+        }
+        st.syls.clear();
+        st.syls.extend(
+            toks.iter()
+                .map(|t| syllable_memo(&text[s + t.start..s + t.end])),
+        );
+        st.force.clear();
+        st.force.extend(toks.windows(2).map(|w| {
+            let gap = &text[s + w[0].end..s + w[1].start];
+            if gap.contains('\n') || !is_joinable(w[0].kind) || !is_joinable(w[1].kind) {
+                -1
+            } else {
+                0
+            }
+        }));
+        for f in forced {
+            f.apply(&st.syls, &mut st.force);
+        }
+        self.decide(&st.syls, &st.force, &mut st.work, &mut st.joins);
+        for (a, b) in runs(&st.joins, toks.len()) {
+            let kind = if b - a == 1 {
+                toks[a].kind
+            } else if toks[a..b]
+                .iter()
+                .all(|t| t.kind == TokenKind::Number || t.kind == TokenKind::Punct)
+            {
+                TokenKind::Number
+            } else {
+                TokenKind::Syllable
+            };
+            out.push(Word {
+                start: s + toks[a].start,
+                end: s + toks[b - 1].end,
+                syllables: (b - a) as u32,
+                kind,
+            });
+        }
+    }
+}
+
+/// The names of a gazetteer (Vietnamese name, aliases, case-exact aliases) as forced words:
+/// a name keeps its syllables together. Names that start with a capital need one in the text.
+pub fn gazetteer_forced(g: &Gazetteer) -> Forced {
+    let mut f = Forced::new();
+    for e in g.entries() {
+        for name in std::iter::once(&e.name_vi)
+            .chain(&e.aliases)
+            .chain(&e.cased)
+        {
+            f.insert(name, true);
+        }
+    }
+    f
+}
+
+/// [`gazetteer_forced`] of the default gazetteer, built once.
+pub fn default_forced() -> Result<&'static Forced> {
+    static CELL: std::sync::OnceLock<Forced> = std::sync::OnceLock::new();
+    let g = Gazetteer::default_shared()?;
+    Ok(CELL.get_or_init(|| gazetteer_forced(g)))
+}
+
+static STOPWORDS_TXT: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/python/vncooc/data/stopwords.txt"
+));
+
+/// The bundled Vietnamese stopwords (lower case, syllables separated by one space).
+pub fn stopwords() -> &'static FxHashSet<String> {
+    static CELL: std::sync::OnceLock<FxHashSet<String>> = std::sync::OnceLock::new();
+    CELL.get_or_init(|| {
+        STOPWORDS_TXT
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect()
+    })
+}
+
+/// A word's key for counting and stopword lookup: lower case, one space between syllables.
+pub fn word_key(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for (i, part) in word.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.extend(part.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// URLs, e-mail addresses and dates are words of their own.
+fn is_joinable(k: TokenKind) -> bool {
+    !matches!(k, TokenKind::Url | TokenKind::Email | TokenKind::Date)
+}
+
+/// Working memory of [`Segmenter::sentence_words`].
+#[derive(Default)]
+pub struct State {
+    syls: Vec<Syl>,
+    force: Vec<i8>,
+    joins: Vec<bool>,
+    work: Work,
+}
+
+/// A word: byte span, number of syllables, and the kind of its tokens (a word of several
+/// tokens is a `Syllable` word, or a `Number` when made of digits and separators).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+    pub syllables: u32,
+    pub kind: TokenKind,
+}
+
+/// Index ranges of the words given the join decisions.
+fn runs(joins: &[bool], n: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 0..n {
+        if i == n - 1 || !joins.get(i).copied().unwrap_or(false) {
+            out.push((start, i + 1));
+            start = i + 1;
+        }
+    }
+    out
+}
+
+/// Training.
+pub mod train {
+    use super::*;
+
+    /// Options of [`train`].
+    #[derive(Clone, Debug)]
+    pub struct Options {
+        pub epochs: usize,
+        pub bits: u8,
+        pub folds: usize,
+        pub seed: u64,
+    }
+
+    impl Default for Options {
+        fn default() -> Self {
+            Options {
+                epochs: 10,
+                bits: DEFAULT_BITS,
+                folds: 10,
+                seed: 1,
+            }
+        }
+    }
+
+    /// A training sentence: its words, each a list of syllables.
+    pub type Sentence = Vec<Vec<String>>;
+
+    struct Example {
+        syls: Vec<Syl>,
+        gold: Vec<bool>,
+        fold: usize,
+    }
+
+    /// Train a segmenter on `sentences`; `extra_words` (e.g. gazetteer names) join the lexicon
+    /// of every fold. Deterministic for given inputs and options.
+    pub fn train(
+        sentences: &[Sentence],
+        extra_words: &[String],
+        opts: &Options,
+        mut log: impl FnMut(&str),
+    ) -> Segmenter {
+        let folds = opts.folds.max(2);
+        let mut base = Lexicon::new();
+        for w in extra_words {
+            base.insert(w);
+        }
+        let mut full = base.clone();
+        let mut fold_lex: Vec<Lexicon> = vec![base.clone(); folds];
+        let mut examples = Vec::with_capacity(sentences.len());
+        for (k, sent) in sentences.iter().enumerate() {
+            let fold = k % folds;
+            let mut syls = Vec::new();
+            let mut gold = Vec::new();
+            for word in sent {
+                let ws: Vec<Syl> = word.iter().map(|s| syllable(s)).collect();
+                for (i, s) in ws.iter().enumerate() {
+                    if !syls.is_empty() {
+                        gold.push(i > 0);
+                    }
+                    syls.push(*s);
+                }
+                full.insert_syllables(&ws);
+                for (f, lex) in fold_lex.iter_mut().enumerate() {
+                    if f != fold {
+                        lex.insert_syllables(&ws);
+                    }
+                }
+            }
+            if syls.len() >= 2 {
+                examples.push(Example { syls, gold, fold });
+            }
+        }
+        log(&format!(
+            "{} sentences, lexicon {} words",
+            examples.len(),
+            full.len()
+        ));
+        let size = 1usize << opts.bits;
+        let shift = 64 - opts.bits as u32;
+        let mut w = vec![0f32; size];
+        let mut total = vec![0f64; size];
+        let mut stamp = vec![0u64; size];
+        let mut t: u64 = 0;
+        let mut order: Vec<usize> = (0..examples.len()).collect();
+        let mut rng = opts.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut work = Work::default();
+        for epoch in 0..opts.epochs {
+            // Fisher–Yates with a xorshift generator: the same order for the same seed.
+            for i in (1..order.len()).rev() {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                order.swap(i, (rng % (i as u64 + 1)) as usize);
+            }
+            let (mut errors, mut gaps) = (0usize, 0usize);
+            for &k in &order {
+                let ex = &examples[k];
+                work.prepare(&ex.syls, &fold_lex[ex.fold]);
+                let mut prev = 2u64;
+                for g in 0..ex.gold.len() {
+                    work.features(&ex.syls, g, prev);
+                    t += 1;
+                    let score: f32 = work.feats.iter().map(|&f| w[(f >> shift) as usize]).sum();
+                    let y = ex.gold[g];
+                    if (score > 0.0) != y {
+                        errors += 1;
+                        let delta = if y { 1.0 } else { -1.0 };
+                        for &f in &work.feats {
+                            let i = (f >> shift) as usize;
+                            total[i] += (t - stamp[i]) as f64 * w[i] as f64;
+                            stamp[i] = t;
+                            w[i] += delta;
+                        }
+                    }
+                    gaps += 1;
+                    prev = (score > 0.0) as u64;
+                }
+            }
+            log(&format!(
+                "epoch {}: {errors} errors in {gaps} gaps ({:.2} %)",
+                epoch + 1,
+                100.0 * errors as f64 / gaps.max(1) as f64
+            ));
+        }
+        let weights = (0..size)
+            .map(|i| {
+                let sum = total[i] + (t - stamp[i]) as f64 * w[i] as f64;
+                let avg = (sum / t.max(1) as f64) as f32;
+                if avg.abs() < 1e-4 {
+                    0.0
+                } else {
+                    avg
+                }
+            })
+            .collect();
+        Segmenter::new(
+            Model {
+                bits: opts.bits,
+                weights,
+            },
+            full,
+        )
+    }
+
+    /// Word-level precision/recall/F1 (a word is right when both its ends match a gold word),
+    /// optionally ignoring punctuation-only words on both sides.
+    pub fn evaluate(seg: &Segmenter, sentences: &[Sentence], skip_punct: bool) -> (f64, f64, f64) {
+        let (mut right, mut guessed, mut gold_n) = (0usize, 0usize, 0usize);
+        for sent in sentences {
+            let syls: Vec<&str> = sent.iter().flatten().map(|s| s.as_str()).collect();
+            let is_punct = |r: &(usize, usize)| {
+                syls[r.0..r.1]
+                    .iter()
+                    .all(|s| syllable(s).shape == SHAPE_PUNCT)
+            };
+            let mut gold = Vec::new();
+            let mut i = 0;
+            for w in sent {
+                gold.push((i, i + w.len()));
+                i += w.len();
+            }
+            let pred = seg.segment_syllables(&syls);
+            let gold: FxHashSet<(usize, usize)> = gold
+                .into_iter()
+                .filter(|r| !(skip_punct && is_punct(r)))
+                .collect();
+            let pred: Vec<(usize, usize)> = pred
+                .into_iter()
+                .filter(|r| !(skip_punct && is_punct(r)))
+                .collect();
+            gold_n += gold.len();
+            guessed += pred.len();
+            right += pred.iter().filter(|r| gold.contains(r)).count();
+        }
+        let p = right as f64 / guessed.max(1) as f64;
+        let r = right as f64 / gold_n.max(1) as f64;
+        (p, r, 2.0 * p * r / (p + r).max(f64::MIN_POSITIVE))
+    }
+
+    /// The sentences of a CoNLL-U file (multiword-token and empty-node lines skipped).
+    pub fn read_conllu(text: &str) -> Vec<Sentence> {
+        let mut out = Vec::new();
+        let mut cur: Sentence = Vec::new();
+        for line in text.lines() {
+            if line.trim().is_empty() {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                continue;
+            }
+            if line.starts_with('#') {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let id = cols.next().unwrap_or("");
+            if id.contains('-') || id.contains('.') {
+                continue;
+            }
+            if let Some(form) = cols.next() {
+                let syls: Vec<String> = form.split_whitespace().map(str::to_string).collect();
+                if !syls.is_empty() {
+                    cur.push(syls);
+                }
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
+    /// Write a lexicon file: the multi-syllable words of `sentences`, sorted, one per line.
+    pub fn lexicon_words(sentences: &[Sentence]) -> Vec<String> {
+        let mut set = std::collections::BTreeSet::new();
+        for s in sentences {
+            for w in s {
+                if w.len() >= 2 && w.len() <= MAX_WORD_LEN {
+                    set.insert(w.join(" ").to_lowercase());
+                }
+            }
+        }
+        set.into_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syllable_folds_case_tone_placement_and_digits() {
+        assert_eq!(syllable("hoà").hash, syllable("hòa").hash);
+        assert_eq!(syllable("Hòa").hash, syllable("hòa").hash);
+        assert_ne!(syllable("hoà").hash, syllable("hoa").hash);
+        assert_eq!(syllable("2003").hash, syllable("1999").hash);
+        assert_eq!(syllable("Hòa").shape, SHAPE_TITLE);
+        assert_eq!(syllable("ASEAN").shape, SHAPE_UPPER);
+        assert_eq!(syllable("12").shape, SHAPE_NUMBER);
+        assert_eq!(syllable(",").shape, SHAPE_PUNCT);
+        assert_eq!(syllable("COVID-19").shape, SHAPE_MIXED);
+    }
+
+    #[test]
+    fn runs_cover_all_tokens() {
+        assert_eq!(runs(&[true, false, true], 4), vec![(0, 2), (2, 4)]);
+        assert_eq!(runs(&[], 1), vec![(0, 1)]);
+    }
+
+    #[test]
+    fn forced_words_join_and_split_at_edges() {
+        let mut f = Forced::new();
+        f.insert("Trung Quốc", true);
+        let syls: Vec<Syl> = ["Trung", "Quốc", "hội", "đàm"]
+            .iter()
+            .map(|s| syllable(s))
+            .collect();
+        let mut force = vec![0i8; 3];
+        f.apply(&syls, &mut force);
+        assert_eq!(force, vec![1, -1, 0]);
+        let lower: Vec<Syl> = ["trung", "quốc"].iter().map(|s| syllable(s)).collect();
+        let mut force = vec![0i8; 1];
+        f.apply(&lower, &mut force);
+        assert_eq!(force, vec![0], "a cased name needs its capital");
+    }
+
+    #[test]
+    fn model_round_trips() {
+        let mut m = Model::zeros(10);
+        m.weights[3] = 1.5;
+        m.weights[1000] = -0.25;
+        let mut buf = Vec::new();
+        m.write(&mut buf).unwrap();
+        let back = Model::read(&buf[..]).unwrap();
+        assert_eq!(back.weights, m.weights);
+        assert!(Model::read(&buf[..10]).is_err());
+        assert!(Model::read(&b"garbage-garbage"[..]).is_err());
+    }
+
+    fn sent(words: &[&str]) -> train::Sentence {
+        words
+            .iter()
+            .map(|w| w.split(' ').map(str::to_string).collect())
+            .collect()
+    }
+
+    #[test]
+    fn training_learns_a_toy_language() {
+        let data: Vec<train::Sentence> = (0..50)
+            .map(|i| {
+                if i % 2 == 0 {
+                    sent(&["hợp tác", "giữa", "hai", "nước", "phát triển"])
+                } else {
+                    sent(&["hai", "nước", "hợp tác", "phát triển", "kinh tế"])
+                }
+            })
+            .collect();
+        let opts = train::Options {
+            epochs: 5,
+            bits: 14,
+            folds: 5,
+            seed: 7,
+        };
+        let seg = train::train(&data, &[], &opts, |_| {});
+        let (_, _, f1) = train::evaluate(&seg, &data, false);
+        assert!(f1 > 0.99, "f1 = {f1}");
+        let again = train::train(&data, &[], &opts, |_| {});
+        assert_eq!(seg.model.weights, again.model.weights, "deterministic");
+    }
+}
