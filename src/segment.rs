@@ -24,7 +24,7 @@ use unicode_normalization::char::decompose_canonical;
 
 use crate::entities::Gazetteer;
 use crate::error::{Error, Result};
-use crate::tokenize::{tokenize, TokenKind};
+use crate::tokenize::{tokenize, tokenize_into, Token, TokenKind};
 
 /// The default number of bits of the hashed feature table.
 pub const DEFAULT_BITS: u8 = 20;
@@ -408,6 +408,9 @@ impl Model {
     }
 }
 
+/// Features per gap.
+const N_FEATURES: usize = 24;
+
 /// Per-sentence working memory, reused between sentences.
 #[derive(Default)]
 struct Work {
@@ -417,7 +420,7 @@ struct Work {
     pair: Vec<bool>,
     fmm: Vec<bool>,
     bmm: Vec<bool>,
-    feats: Vec<u64>,
+    feats: [u64; N_FEATURES],
 }
 
 impl Work {
@@ -501,32 +504,32 @@ impl Work {
         let mm = (self.fmm[g] as u64) << 1 | self.bmm[g] as u64;
         let shapes = |v: &[Syl]| v.iter().fold(0u64, |acc, s| acc << 3 | s.shape as u64);
         let t = |id: u64| mix(0x1234_5678_9abc_def1, id);
-        let f = &mut self.feats;
-        f.clear();
-        f.push(t(0));
-        f.push(mix(t(1), a.hash));
-        f.push(mix(t(2), b.hash));
-        f.push(mix(t(3), p.hash));
-        f.push(mix(t(4), q.hash));
-        f.push(mix(mix(t(5), a.hash), b.hash));
-        f.push(mix(mix(t(6), p.hash), a.hash));
-        f.push(mix(mix(t(7), b.hash), q.hash));
-        f.push(mix(mix(mix(t(8), p.hash), a.hash), b.hash));
-        f.push(mix(mix(mix(t(9), a.hash), b.hash), q.hash));
-        f.push(mix(t(10), shapes(&[p, a, b, q])));
-        f.push(mix(t(11), shapes(&[a, b]) << 8 | cover));
-        f.push(mix(t(12), cover << 8 | end_a << 4 | start_b));
-        f.push(mix(t(13), mm << 4 | pair));
-        f.push(mix(t(14), pair << 4 | cover));
-        f.push(mix(mix(t(15), a.hash), cover));
-        f.push(mix(mix(t(16), b.hash), cover));
-        f.push(mix(t(17), prev));
-        f.push(mix(mix(t(18), a.hash), prev));
-        f.push(mix(mix(t(19), p.hash), b.hash));
-        f.push(mix(mix(t(20), a.hash), b.shape as u64));
-        f.push(mix(mix(t(21), b.hash), a.shape as u64));
-        f.push(mix(mix(mix(t(22), pp.hash), p.hash), a.hash));
-        f.push(mix(t(23), mm << 8 | shapes(&[a, b])));
+        self.feats = [
+            t(0),
+            mix(t(1), a.hash),
+            mix(t(2), b.hash),
+            mix(t(3), p.hash),
+            mix(t(4), q.hash),
+            mix(mix(t(5), a.hash), b.hash),
+            mix(mix(t(6), p.hash), a.hash),
+            mix(mix(t(7), b.hash), q.hash),
+            mix(mix(mix(t(8), p.hash), a.hash), b.hash),
+            mix(mix(mix(t(9), a.hash), b.hash), q.hash),
+            mix(t(10), shapes(&[p, a, b, q])),
+            mix(t(11), shapes(&[a, b]) << 8 | cover),
+            mix(t(12), cover << 8 | end_a << 4 | start_b),
+            mix(t(13), mm << 4 | pair),
+            mix(t(14), pair << 4 | cover),
+            mix(mix(t(15), a.hash), cover),
+            mix(mix(t(16), b.hash), cover),
+            mix(t(17), prev),
+            mix(mix(t(18), a.hash), prev),
+            mix(mix(t(19), p.hash), b.hash),
+            mix(mix(t(20), a.hash), b.shape as u64),
+            mix(mix(t(21), b.hash), a.shape as u64),
+            mix(mix(mix(t(22), pp.hash), p.hash), a.hash),
+            mix(t(23), mm << 8 | shapes(&[a, b])),
+        ];
     }
 }
 
@@ -625,14 +628,29 @@ impl Segmenter {
     }
 
     /// The words of `text` (NFC-normalized first when it is not), in order, each word's syllables
-    /// separated by one space.
-    /// With `split_sentences` false, only line breaks separate sentences.
+    /// separated by one space. With `split_sentences` false, only line breaks separate sentences.
     pub fn word_strings(
         &self,
         text: &str,
         forced: &[&Forced],
         split_sentences: bool,
     ) -> Vec<String> {
+        let joined = self.words_joined(text, forced, split_sentences, '\n');
+        if joined.is_empty() {
+            return Vec::new();
+        }
+        joined.split('\n').map(str::to_string).collect()
+    }
+
+    /// [`Segmenter::word_strings`] as one string, the words separated by `sep` (which must not
+    /// be whitespace other than a line break: words never hold a line break).
+    pub fn words_joined(
+        &self,
+        text: &str,
+        forced: &[&Forced],
+        split_sentences: bool,
+        sep: char,
+    ) -> String {
         use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
         let owned;
         let text = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
@@ -652,17 +670,26 @@ impl Segmenter {
             }
             lines
         };
-        self.words(text, &sentences, forced)
-            .iter()
-            .map(|w| {
-                let piece = &text[w.start..w.end];
-                if w.syllables == 1 {
-                    piece.to_string()
-                } else {
-                    piece.split_whitespace().collect::<Vec<_>>().join(" ")
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        for (k, w) in self.words(text, &sentences, forced).iter().enumerate() {
+            if k > 0 {
+                out.push(sep);
+            }
+            let piece = &text[w.start..w.end];
+            if w.syllables == 1
+                || !piece.contains(|c: char| c.is_whitespace() && c != ' ') && !piece.contains("  ")
+            {
+                out.push_str(piece);
+            } else {
+                for (i, part) in piece.split_whitespace().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(part);
                 }
-            })
-            .collect()
+            }
+        }
+        out
     }
 
     /// The words of `text` as byte spans, in order. Words never cross a line break or the
@@ -687,7 +714,21 @@ impl Segmenter {
         out: &mut Vec<Word>,
     ) {
         let (s, e) = span;
-        let toks = tokenize(&text[s..e]);
+        let mut toks = std::mem::take(&mut st.toks);
+        tokenize_into(&text[s..e], &mut toks);
+        self.sentence_tokens(text, s, &toks, forced, st, out);
+        st.toks = toks;
+    }
+
+    fn sentence_tokens(
+        &self,
+        text: &str,
+        s: usize,
+        toks: &[Token],
+        forced: &[&Forced],
+        st: &mut State,
+        out: &mut Vec<Word>,
+    ) {
         if toks.is_empty() {
             return;
         }
@@ -790,6 +831,7 @@ fn is_joinable(k: TokenKind) -> bool {
 /// Working memory of [`Segmenter::sentence_words`].
 #[derive(Default)]
 pub struct State {
+    toks: Vec<Token>,
     syls: Vec<Syl>,
     force: Vec<i8>,
     joins: Vec<bool>,

@@ -106,21 +106,35 @@ fn is_alnum_kind(k: TokenKind) -> bool {
 }
 
 /// Whether the URL/e-mail pattern can match at all: it needs an `@`, a `://`, a `www.` or a
-/// dot followed by a letter (a domain). Most sentences have none, and skip the regex.
+/// dot followed by one of the pattern's top-level domains. Most sentences have none, and skip
+/// the regex.
 fn may_hold_url(text: &str) -> bool {
+    const TLDS: [&[u8]; 10] = [
+        b"vn", b"com", b"net", b"org", b"gov", b"edu", b"info", b"ru", b"cn", b"int",
+    ];
     let b = text.as_bytes();
     b.contains(&b'@')
-        || b.windows(2)
-            .any(|w| (w[0] == b'.' || w[0] == b'/') && (w[1].is_ascii_alphabetic() || w[1] == b'/'))
+        || text.contains("://")
+        || text.contains("www.")
+        || text
+            .match_indices('.')
+            .any(|(i, _)| TLDS.iter().any(|t| b[i + 1..].starts_with(t)))
 }
 
 /// Tokens of `text` (whitespace dropped), in order.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 4);
+    tokenize_into(text, &mut out);
+    out
+}
+
+/// [`tokenize`] into a buffer (cleared first), to reuse its allocation.
+pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
+    out.clear();
     let mut pos = 0;
     if !may_hold_url(text) {
-        segment(text, 0, text.len(), &mut out);
-        return out;
+        segment(text, 0, text.len(), out);
+        return;
     }
     for m in url_regex().captures_iter(text) {
         let (whole, kind) = match (m.name("email"), m.name("url")) {
@@ -128,7 +142,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             (_, Some(u)) => (u, TokenKind::Url),
             _ => continue,
         };
-        segment(text, pos, whole.start(), &mut out);
+        segment(text, pos, whole.start(), out);
         out.push(Token {
             start: whole.start(),
             end: whole.end(),
@@ -136,12 +150,70 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         });
         pos = whole.end();
     }
-    segment(text, pos, text.len(), &mut out);
-    out
+    segment(text, pos, text.len(), out);
 }
 
-/// Word-boundary segments of `text[from..to]`, merged by the hyphen and date rules.
+/// Letters inside which Unicode word segmentation never breaks (UAX #29 ALetter × ALetter):
+/// Latin letters of the ranges Vietnamese uses, precomposed. Other alphabetic characters
+/// (ideographs, combining marks ...) take the general path.
+#[inline]
+fn is_plain_letter(c: char) -> bool {
+    // every code point of these ranges is a letter, except × and ÷
+    c.is_ascii_alphabetic()
+        || matches!(c as u32, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x1E00..=0x1EFF)
+}
+
+/// A whitespace-delimited chunk made only of plain letters, or only of ASCII digits: one token
+/// with no need for the general segmentation.
+#[inline]
+fn simple_chunk(chunk: &str) -> Option<TokenKind> {
+    let b = chunk.as_bytes();
+    if b.iter().all(u8::is_ascii_digit) {
+        return Some(TokenKind::Number);
+    }
+    chunk
+        .chars()
+        .all(is_plain_letter)
+        .then_some(TokenKind::Syllable)
+}
+
+/// Word-boundary segments of `text[from..to]`, merged by the hyphen and date rules. Chunks
+/// between whitespace never merge (the rules need touching pieces), so each chunk is segmented
+/// on its own, and a chunk of plain letters or digits is one token straight away.
 fn segment(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
+    let mut push = |start: usize, end: usize| match simple_chunk(&text[start..end]) {
+        Some(kind) => out.push(Token { start, end, kind }),
+        None => segment_chunk(text, start, end, out),
+    };
+    let bytes = text.as_bytes();
+    let mut chunk_start = None;
+    let mut i = from;
+    while i < to {
+        let b = bytes[i];
+        // ASCII bytes decide alone; a multi-byte character is decoded only to ask whether it
+        // is a (rare) Unicode space
+        let (space, len) = if b < 0x80 {
+            (b.is_ascii_whitespace() || b == 0x0b, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if space {
+            if let Some(s) = chunk_start.take() {
+                push(s, i);
+            }
+        } else if chunk_start.is_none() {
+            chunk_start = Some(i);
+        }
+        i += len;
+    }
+    if let Some(s) = chunk_start {
+        push(s, to);
+    }
+}
+
+/// [`segment`] of one chunk through Unicode word boundaries.
+fn segment_chunk(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
     if from >= to {
         return;
     }

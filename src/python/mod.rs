@@ -1226,7 +1226,7 @@ impl PySegmenter {
                     if ctx.is_cancelled() {
                         String::new()
                     } else {
-                        seg.word_strings(t, &f, sentences).join("\n")
+                        seg.words_joined(t, &f, sentences, '\n')
                     }
                 })
                 .collect())
