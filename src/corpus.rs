@@ -655,12 +655,27 @@ pub fn doc_tokens(doc: &Doc, unit: Unit, seg: &Segmenter, forced: &[&Forced]) ->
     let text = &doc.text;
     let mut out = Vec::with_capacity(doc.n_tokens as usize);
     let mut conv = CharOffsets::new(text);
-    let mut state = SegState::default();
+    SegState::with_local(|state| {
+        doc_tokens_with(doc, unit, seg, forced, state, &mut out, &mut conv)
+    });
+    out
+}
+
+fn doc_tokens_with(
+    doc: &Doc,
+    unit: Unit,
+    seg: &Segmenter,
+    forced: &[&Forced],
+    state: &mut SegState,
+    out: &mut Vec<TokenRow>,
+    conv: &mut CharOffsets<'_>,
+) {
+    let text = &doc.text;
     let mut words = Vec::new();
     for (si, (s, e)) in split_sentences(text).into_iter().enumerate() {
         words.clear();
         match unit {
-            Unit::Word => seg.sentence_words(text, (s, e), forced, &mut state, &mut words),
+            Unit::Word => seg.sentence_words(text, (s, e), forced, state, &mut words),
             Unit::Syllable => words.extend(tokenize(&text[s..e]).into_iter().map(|t| Word {
                 start: s + t.start,
                 end: s + t.end,
@@ -679,7 +694,6 @@ pub fn doc_tokens(doc: &Doc, unit: Unit, seg: &Segmenter, forced: &[&Forced]) ->
             });
         }
     }
-    out
 }
 
 /// Word counts inside and outside the contexts that contain every target entity: see

@@ -137,26 +137,52 @@ pub fn syllable(s: &str) -> Syl {
     }
 }
 
+/// Slots of the per-thread syllable cache (a power of two).
+const CACHE_SLOTS: usize = 1 << 14;
+
 thread_local! {
-    /// Syllables already seen by this thread: running text repeats a few thousand syllables,
-    /// and a look-up is cheaper than case folding and decomposing each one again.
-    static SEEN: std::cell::RefCell<FxHashMap<Box<str>, Syl>> =
-        std::cell::RefCell::new(FxHashMap::default());
+    /// Syllables already seen by this thread, in a direct-mapped cache keyed by a 64-bit hash of
+    /// the syllable's bytes: running text repeats a few thousand syllables, and a look-up is
+    /// cheaper than case folding and decomposing each one again.
+    static SEEN: std::cell::RefCell<Vec<(u64, Syl)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// [`syllable`], memoized per thread (the memo is dropped when it grows past 200,000 entries).
+/// A 64-bit hash of a short byte string (8 bytes at a time, then a final avalanche).
+#[inline]
+fn bytes_key(b: &[u8]) -> u64 {
+    let mut h = (b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h ^ v).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(31);
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = (h ^ u64::from_le_bytes(tail)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    (h ^ (h >> 33)) | 1 // never 0, the empty slot
+}
+
+/// [`syllable`], cached per thread.
 fn syllable_memo(s: &str) -> Syl {
-    SEEN.with(|seen| {
-        let mut seen = seen.borrow_mut();
-        if let Some(&x) = seen.get(s) {
-            return x;
+    let key = bytes_key(s.as_bytes());
+    SEEN.with_borrow_mut(|cache| {
+        if cache.is_empty() {
+            cache.resize(
+                CACHE_SLOTS,
+                (
+                    0,
+                    Syl {
+                        hash: 0,
+                        shape: SHAPE_PAD,
+                    },
+                ),
+            );
         }
-        let x = syllable(s);
-        if seen.len() >= 200_000 {
-            seen.clear();
+        let slot = &mut cache[(key as usize) & (CACHE_SLOTS - 1)];
+        if slot.0 != key {
+            *slot = (key, syllable(s));
         }
-        seen.insert(s.into(), x);
-        x
+        slot.1
     })
 }
 
@@ -695,11 +721,12 @@ impl Segmenter {
     /// The words of `text` as byte spans, in order. Words never cross a line break or the
     /// given sentence spans; `forced` entries found in the text are one word each.
     pub fn words(&self, text: &str, sentences: &[(usize, usize)], forced: &[&Forced]) -> Vec<Word> {
-        let mut out = Vec::new();
-        let mut state = State::default();
-        for &(s, e) in sentences {
-            self.sentence_words(text, (s, e), forced, &mut state, &mut out);
-        }
+        let mut out = Vec::with_capacity(text.len() / 6);
+        State::with_local(|state| {
+            for &(s, e) in sentences {
+                self.sentence_words(text, (s, e), forced, state, &mut out);
+            }
+        });
         out
     }
 
@@ -750,7 +777,7 @@ impl Segmenter {
             f.apply(&st.syls, &mut st.force);
         }
         self.decide(&st.syls, &st.force, &mut st.work, &mut st.joins);
-        for (a, b) in runs(&st.joins, toks.len()) {
+        for_runs(&st.joins, toks.len(), |a, b| {
             let kind = if b - a == 1 {
                 toks[a].kind
             } else if toks[a..b]
@@ -767,7 +794,7 @@ impl Segmenter {
                 syllables: (b - a) as u32,
                 kind,
             });
-        }
+        });
     }
 }
 
@@ -828,6 +855,21 @@ fn is_joinable(k: TokenKind) -> bool {
     !matches!(k, TokenKind::Url | TokenKind::Email | TokenKind::Date)
 }
 
+thread_local! {
+    static LOCAL_STATE: std::cell::RefCell<State> = std::cell::RefCell::new(State::default());
+}
+
+impl State {
+    /// Run `f` with this thread's working memory (kept between calls, so that its buffers are
+    /// allocated once per thread, not once per document).
+    pub fn with_local<T>(f: impl FnOnce(&mut State) -> T) -> T {
+        LOCAL_STATE.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut st) => f(&mut st),
+            Err(_) => f(&mut State::default()), // re-entered: use a fresh one
+        })
+    }
+}
+
 /// Working memory of [`Segmenter::sentence_words`].
 #[derive(Default)]
 pub struct State {
@@ -851,14 +893,20 @@ pub struct Word {
 /// Index ranges of the words given the join decisions.
 fn runs(joins: &[bool], n: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    for_runs(joins, n, |a, b| out.push((a, b)));
+    out
+}
+
+/// Calls `f(first, last + 1)` for each word given the join decisions, in order.
+#[inline]
+fn for_runs(joins: &[bool], n: usize, mut f: impl FnMut(usize, usize)) {
     let mut start = 0;
     for i in 0..n {
         if i == n - 1 || !joins.get(i).copied().unwrap_or(false) {
-            out.push((start, i + 1));
+            f(start, i + 1);
             start = i + 1;
         }
     }
-    out
 }
 
 /// Training.

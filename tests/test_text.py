@@ -95,3 +95,22 @@ def test_find_entities_aliases_resolve_to_one_id():
         "unsc",
         "korean_peninsula",
     ]
+
+
+def test_sentence_splitting_cases_of_vietnamese_news() -> None:
+    text = (
+        "ThS. Trần Bình và GS. Lê Cường gặp Th.S Phạm Dũng tại TP. Huế. Họ bàn về kinh tế, xã hội, "
+        "v.v. và ký kết. Ông nói: “Hợp tác sẽ tiếp tục!” Bà đáp… Tiếp theo là gì?\n"
+        "Dòng mới không có dấu chấm\n"
+        "Giá 1.000 đồng, tăng 3,5% từ 12/11/2020 theo VTV.vn. Hết./."
+    )
+    assert vncooc.sent_tokenize(text) == [
+        "ThS. Trần Bình và GS. Lê Cường gặp Th.S Phạm Dũng tại TP. Huế.",
+        "Họ bàn về kinh tế, xã hội, v.v. và ký kết.",
+        "Ông nói: “Hợp tác sẽ tiếp tục!”",
+        "Bà đáp…",
+        "Tiếp theo là gì?",
+        "Dòng mới không có dấu chấm",
+        "Giá 1.000 đồng, tăng 3,5% từ 12/11/2020 theo VTV.vn.",
+        "Hết./.",
+    ]
