@@ -70,6 +70,35 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]
+    fn tokenize_fast_paths_agree_with_the_reference(text in vi_text()) {
+        prop_assert_eq!(tokenize(&text), crate::tokenize::tokenize_reference(&text));
+    }
+
+    #[test]
+    fn tokenize_agrees_on_punctuated_words(
+        words in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "Nga", "hợp", "tác", "2020", "3,5", "“Hà", "Nội”", "(AFP).", "...", "..", "?!", "./.",
+                "'s", "_x", "x_", "Đ.", "TP.HCM", "a.b", "-", "–", "“", "(", "),", "\"", "%", "1.000",
+                "ĐƯỜNG", "Mát-xcơ-va", "12/11", "COVID-19", "×", "a×b", "ɐ", "ȹ", "Ế", "!.", ".?", "...!",
+                "a'", "'a", "2020.", ".5", "5.", "-5", "5-", "a-", "-a", "a.", ".a", "ab.cd", "VTV.vn",
+            ]),
+            0..30,
+        ),
+        seps in proptest::collection::vec(
+            proptest::sample::select(vec!["", " ", "\u{a0}", "\n", "\u{3000}", "\u{2009}"]),
+            30,
+        ),
+    ) {
+        let mut text = String::new();
+        for (w, s) in words.iter().zip(&seps) {
+            text.push_str(w);
+            text.push_str(s);
+        }
+        prop_assert_eq!(tokenize(&text), crate::tokenize::tokenize_reference(&text));
+    }
+
+    #[test]
     fn normalize_is_idempotent_nfc_and_clean_of_controls(text in vi_text()) {
         for style in [ToneStyle::Old, ToneStyle::New] {
             let once = normalize(&text, style);

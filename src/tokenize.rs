@@ -153,54 +153,124 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     segment(text, pos, text.len(), out);
 }
 
-/// Letters inside which Unicode word segmentation never breaks (UAX #29 ALetter × ALetter):
-/// Latin letters of the ranges Vietnamese uses, precomposed. Other alphabetic characters
-/// (ideographs, combining marks ...) take the general path.
+/// The length of the plain-letter character at `b[0]` (Latin letters of the ranges Vietnamese
+/// uses, precomposed: inside a run of them Unicode word segmentation never breaks, UAX #29
+/// ALetter × ALetter), or 0 when it is something else.
 #[inline]
-fn is_plain_letter(c: char) -> bool {
-    // every code point of these ranges is a letter, except × and ÷
-    c.is_ascii_alphabetic()
-        || matches!(c as u32, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x1E00..=0x1EFF)
+fn plain_letter_len(b: &[u8]) -> usize {
+    match b {
+        [x, ..] if x.is_ascii_alphabetic() => 1,
+        // U+00C0..U+024F except × (C3 97) and ÷ (C3 B7)
+        [0xC3, y, ..] if *y != 0x97 && *y != 0xB7 => 2,
+        [0xC4..=0xC8, _, ..] => 2,
+        [0xC9, y, ..] if *y <= 0x8F => 2,
+        // U+1E00..U+1EFF (Latin Extended Additional: ạ, ế, ữ ...)
+        [0xE1, 0xB8..=0xBB, _, ..] => 3,
+        _ => 0,
+    }
 }
 
-/// A whitespace-delimited chunk made only of plain letters, or only of ASCII digits: one token
-/// with no need for the general segmentation.
+/// ASCII punctuation that is a segment of its own next to letters or digits on one side only
+/// (everything but `_`, which joins words in UAX #29).
 #[inline]
-fn simple_chunk(chunk: &str) -> Option<TokenKind> {
-    let b = chunk.as_bytes();
-    if b.iter().all(u8::is_ascii_digit) {
-        return Some(TokenKind::Number);
+fn is_edge_punct(b: u8) -> bool {
+    b.is_ascii_punctuation() && b != b'_'
+}
+
+/// Whether the character at byte `i` of `text` is whitespace, and its length in bytes.
+#[inline]
+fn space_at(text: &str, i: usize) -> (bool, usize) {
+    let b = text.as_bytes();
+    let x = b[i];
+    if x < 0x80 {
+        return (x.is_ascii_whitespace() || x == 0x0b, 1);
     }
-    chunk
-        .chars()
-        .all(is_plain_letter)
-        .then_some(TokenKind::Syllable)
+    // only these lead bytes start a Unicode space (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000)
+    if matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+        let c = text[i..].chars().next().unwrap_or('x');
+        return (c.is_whitespace(), c.len_utf8());
+    }
+    let len = match x {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    (false, len)
+}
+
+/// The tokens of one whitespace-free chunk `text[from..to]`. The common shapes (letters or
+/// digits with ASCII punctuation around them: `Nga,` `(2020).` `"Hà`) are split directly;
+/// anything else goes through Unicode word boundaries and the merge rules.
+fn chunk_tokens(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
+    let b = &text.as_bytes()[from..to];
+    let n = b.len();
+    let mut i = 0;
+    while i < n && is_edge_punct(b[i]) {
+        i += 1;
+    }
+    let mut j = n;
+    while j > i && is_edge_punct(b[j - 1]) {
+        j -= 1;
+    }
+    let core = &b[i..j];
+    let kind = if core.is_empty() {
+        None
+    } else if core.iter().all(u8::is_ascii_digit) {
+        Some(TokenKind::Number)
+    } else {
+        let mut k = 0;
+        while k < core.len() {
+            let l = plain_letter_len(&core[k..]);
+            if l == 0 {
+                break;
+            }
+            k += l;
+        }
+        if k != core.len() {
+            return segment_chunk(text, from, to, out);
+        }
+        Some(TokenKind::Syllable)
+    };
+    let punct = |a: usize, z: usize, out: &mut Vec<Token>| {
+        let mut k = a;
+        while k < z {
+            // a run of dots is one token ("..."); other punctuation is one token per character
+            let mut e = k + 1;
+            if b[k] == b'.' {
+                while e < z && b[e] == b'.' {
+                    e += 1;
+                }
+            }
+            out.push(Token {
+                start: from + k,
+                end: from + e,
+                kind: TokenKind::Punct,
+            });
+            k = e;
+        }
+    };
+    punct(0, i, out);
+    if let Some(kind) = kind {
+        out.push(Token {
+            start: from + i,
+            end: from + j,
+            kind,
+        });
+    }
+    punct(j, n, out);
 }
 
 /// Word-boundary segments of `text[from..to]`, merged by the hyphen and date rules. Chunks
 /// between whitespace never merge (the rules need touching pieces), so each chunk is segmented
-/// on its own, and a chunk of plain letters or digits is one token straight away.
+/// on its own, and the common shapes of chunk take a fast path ([`chunk_tokens`]).
 fn segment(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
-    let mut push = |start: usize, end: usize| match simple_chunk(&text[start..end]) {
-        Some(kind) => out.push(Token { start, end, kind }),
-        None => segment_chunk(text, start, end, out),
-    };
-    let bytes = text.as_bytes();
     let mut chunk_start = None;
     let mut i = from;
     while i < to {
-        let b = bytes[i];
-        // ASCII bytes decide alone; a multi-byte character is decoded only to ask whether it
-        // is a (rare) Unicode space
-        let (space, len) = if b < 0x80 {
-            (b.is_ascii_whitespace() || b == 0x0b, 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (c.is_whitespace(), c.len_utf8())
-        };
+        let (space, len) = space_at(text, i);
         if space {
             if let Some(s) = chunk_start.take() {
-                push(s, i);
+                chunk_tokens(text, s, i, out);
             }
         } else if chunk_start.is_none() {
             chunk_start = Some(i);
@@ -208,7 +278,7 @@ fn segment(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
         i += len;
     }
     if let Some(s) = chunk_start {
-        push(s, to);
+        chunk_tokens(text, s, to, out);
     }
 }
 
@@ -268,6 +338,45 @@ fn segment_chunk(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
         }
         out.push(tok);
     }
+}
+
+/// [`tokenize`] without the fast paths: every whitespace-free chunk through Unicode word
+/// boundaries and the merge rules (the definition the fast paths must agree with).
+#[cfg(test)]
+pub(crate) fn tokenize_reference(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let chunks = |from: usize, to: usize, out: &mut Vec<Token>| {
+        let mut start = None;
+        for (i, c) in text[from..to].char_indices() {
+            if c.is_whitespace() {
+                if let Some(s) = start.take() {
+                    segment_chunk(text, from + s, from + i, out);
+                }
+            } else if start.is_none() {
+                start = Some(i);
+            }
+        }
+        if let Some(s) = start {
+            segment_chunk(text, from + s, to, out);
+        }
+    };
+    for m in url_regex().captures_iter(text) {
+        let (whole, kind) = match (m.name("email"), m.name("url")) {
+            (Some(e), _) => (e, TokenKind::Email),
+            (_, Some(u)) => (u, TokenKind::Url),
+            _ => continue,
+        };
+        chunks(pos, whole.start(), &mut out);
+        out.push(Token {
+            start: whole.start(),
+            end: whole.end(),
+            kind,
+        });
+        pos = whole.end();
+    }
+    chunks(pos, text.len(), &mut out);
+    out
 }
 
 #[cfg(test)]
