@@ -35,6 +35,7 @@ fn main() {
             "--folds" => opts.folds = val().parse().expect("--folds N"),
             "--seed" => opts.seed = val().parse().expect("--seed N"),
             "--no-gazetteer" => gazetteer = false,
+            "--no-augment" => opts.augment = false,
             "--lexicon" => {
                 let path = val();
                 let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));

@@ -920,6 +920,8 @@ pub mod train {
         pub bits: u8,
         pub folds: usize,
         pub seed: u64,
+        /// Also train on copies of the sentences with some words capitalized.
+        pub augment: bool,
     }
 
     impl Default for Options {
@@ -929,6 +931,7 @@ pub mod train {
                 bits: DEFAULT_BITS,
                 folds: 10,
                 seed: 1,
+                augment: true,
             }
         }
     }
@@ -978,6 +981,26 @@ pub mod train {
                 }
             }
             if syls.len() >= 2 {
+                if opts.augment {
+                    // the same sentence with every third sentence-internal lower-case word
+                    // capitalized, as news capitalizes names of bodies and documents ("Hiệp
+                    // ước", "Tuyên bố chung"): capitals alone should not split a word
+                    let mut aug = syls.clone();
+                    let mut pos = 0;
+                    for (w, word) in sent.iter().enumerate() {
+                        if w > 0 && word.len() >= 2 && w % 4 == 1 && aug[pos].shape == SHAPE_LOWER {
+                            aug[pos].shape = SHAPE_TITLE;
+                        }
+                        pos += word.len();
+                    }
+                    if aug != syls {
+                        examples.push(Example {
+                            syls: aug,
+                            gold: gold.clone(),
+                            fold,
+                        });
+                    }
+                }
                 examples.push(Example { syls, gold, fold });
             }
         }
@@ -1210,6 +1233,7 @@ mod tests {
             bits: 14,
             folds: 5,
             seed: 7,
+            augment: true,
         };
         let seg = train::train(&data, &[], &opts, |_| {});
         let (_, _, f1) = train::evaluate(&seg, &data, false);

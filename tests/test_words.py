@@ -41,6 +41,10 @@ def test_common_news_words() -> None:
         assert w in words
 
 
+def test_capitalized_common_words_stay_whole() -> None:
+    assert "Hiệp ước" in word_tokenize("Hai nước gia hạn Hiệp ước láng giềng hữu nghị và hợp tác.")
+
+
 def test_format_text_joins_syllables_with_underscores() -> None:
     assert word_tokenize("Việt Nam hợp tác.", format="text") == "Việt_Nam hợp_tác ."
     with pytest.raises(InvalidArgumentError):
