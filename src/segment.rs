@@ -661,21 +661,23 @@ impl Segmenter {
         forced: &[&Forced],
         split_sentences: bool,
     ) -> Vec<String> {
-        let joined = self.words_joined(text, forced, split_sentences, '\n');
+        let joined = self.words_joined(text, forced, split_sentences, '\n', ' ');
         if joined.is_empty() {
             return Vec::new();
         }
         joined.split('\n').map(str::to_string).collect()
     }
 
-    /// [`Segmenter::word_strings`] as one string, the words separated by `sep` (which must not
-    /// be whitespace other than a line break: words never hold a line break).
+    /// [`Segmenter::word_strings`] as one string: the words separated by `sep`, the syllables
+    /// of a word by `inner` (`'\n'` and `' '` give one word per line; `' '` and `'_'` the
+    /// pyvi/underthesea text format "Trung_Quốc hội_đàm").
     pub fn words_joined(
         &self,
         text: &str,
         forced: &[&Forced],
         split_sentences: bool,
         sep: char,
+        inner: char,
     ) -> String {
         use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
         let owned;
@@ -703,13 +705,15 @@ impl Segmenter {
             }
             let piece = &text[w.start..w.end];
             if w.syllables == 1
-                || !piece.contains(|c: char| c.is_whitespace() && c != ' ') && !piece.contains("  ")
+                || inner == ' '
+                    && !piece.contains(|c: char| c.is_whitespace() && c != ' ')
+                    && !piece.contains("  ")
             {
                 out.push_str(piece);
             } else {
                 for (i, part) in piece.split_whitespace().enumerate() {
                     if i > 0 {
-                        out.push(' ');
+                        out.push(inner);
                     }
                     out.push_str(part);
                 }

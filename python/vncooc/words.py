@@ -113,10 +113,10 @@ class Segmenter:
                 raise InvalidArgumentError(f"texts must contain strings, not {type(t).__name__}")
         if format not in ("list", "text"):
             raise InvalidArgumentError(f'format must be "list" or "text", not {format!r}')
+        if format == "text":
+            return self._core.words_batch(items, n_threads, bool(sentences), True)
         out = self._core.words_batch(items, n_threads, bool(sentences))
-        if format == "list":
-            return [s.split("\n") if s else [] for s in out]
-        return [s.replace(" ", "_").replace("\n", " ") for s in out]
+        return [s.split("\n") if s else [] for s in out]
 
 
 _DEFAULT: Segmenter | None = None

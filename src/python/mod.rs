@@ -1207,14 +1207,16 @@ impl PySegmenter {
     }
 
     /// The words of many texts, in parallel: per text, its words separated by line breaks
-    /// (a word never holds one), which Python splits far faster than it converts lists.
-    #[pyo3(signature = (texts, n_threads=None, sentences=true))]
+    /// (a word never holds one), which Python splits far faster than it converts lists; with
+    /// `underscores`, the text format instead ("Trung_Quốc hội_đàm").
+    #[pyo3(signature = (texts, n_threads=None, sentences=true, underscores=false))]
     fn words_batch(
         &self,
         py: Python<'_>,
         texts: Vec<String>,
         n_threads: Option<usize>,
         sentences: bool,
+        underscores: bool,
     ) -> PyResult<Vec<String>> {
         let seg = Arc::clone(&self.seg);
         let forced = Arc::clone(&self.forced);
@@ -1226,7 +1228,11 @@ impl PySegmenter {
                     if ctx.is_cancelled() {
                         String::new()
                     } else {
-                        seg.words_joined(t, &f, sentences, '\n')
+                        if underscores {
+                            seg.words_joined(t, &f, sentences, ' ', '_')
+                        } else {
+                            seg.words_joined(t, &f, sentences, '\n', ' ')
+                        }
                     }
                 })
                 .collect())
