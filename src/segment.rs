@@ -199,7 +199,10 @@ fn seq_add(h: u64, s: &Syl) -> u64 {
 
 /// The syllables of a written word, as [`tokenize`] splits them.
 fn word_syllables(word: &str) -> Vec<Syl> {
-    tokenize(word)
+    // entries are compared with NFC text: normalize them the same way
+    use unicode_normalization::UnicodeNormalization;
+    let word: String = word.nfc().collect();
+    tokenize(&word)
         .iter()
         .map(|t| syllable(&word[t.start..t.end]))
         .collect()
@@ -334,15 +337,24 @@ impl Forced {
         }
         let n = syls.len();
         let mut i = 0;
+        let mut ends: Vec<usize> = Vec::new();
         while i < n {
-            let mut best = 0;
+            ends.clear();
             let capital = matches!(syls[i].shape, SHAPE_TITLE | SHAPE_UPPER);
             self.trie.scan(syls, i, |j, flags| {
                 if flags & IS_WORD != 0 || capital {
-                    best = j;
+                    ends.push(j);
                 }
             });
-            if best > i && (i..best).all(|g| force[g] >= 0) {
+            // the longest entry that does not cross a split forced before (by an earlier
+            // dictionary); shorter ones when it does
+            let best = ends
+                .iter()
+                .rev()
+                .copied()
+                .find(|&j| (i..j).all(|g| force[g] >= 0))
+                .unwrap_or(0);
+            if best > i {
                 for f in &mut force[i..best] {
                     *f = 1;
                 }
@@ -692,9 +704,9 @@ impl Segmenter {
         } else {
             let mut lines = Vec::new();
             let mut pos = 0;
-            for line in text.split('\n') {
+            for line in text.split(is_line_break) {
                 lines.push((pos, pos + line.len()));
-                pos += line.len() + 1;
+                pos += line.len() + line_break_len(text, pos + line.len());
             }
             lines
         };
@@ -771,7 +783,7 @@ impl Segmenter {
         st.force.clear();
         st.force.extend(toks.windows(2).map(|w| {
             let gap = &text[s + w[0].end..s + w[1].start];
-            if gap.contains('\n') || !is_joinable(w[0].kind) || !is_joinable(w[1].kind) {
+            if gap.contains(is_line_break) || !is_joinable(w[0].kind) || !is_joinable(w[1].kind) {
                 -1
             } else {
                 0
@@ -784,13 +796,8 @@ impl Segmenter {
         for_runs(&st.joins, toks.len(), |a, b| {
             let kind = if b - a == 1 {
                 toks[a].kind
-            } else if toks[a..b]
-                .iter()
-                .all(|t| t.kind == TokenKind::Number || t.kind == TokenKind::Punct)
-            {
-                TokenKind::Number
             } else {
-                TokenKind::Syllable
+                word_kind(&toks[a..b])
             };
             out.push(Word {
                 start: s + toks[a].start,
@@ -804,6 +811,10 @@ impl Segmenter {
 
 /// The names of a gazetteer (Vietnamese name, aliases, case-exact aliases) as forced words:
 /// a name keeps its syllables together. Names that start with a capital need one in the text.
+///
+/// Leading lower-case syllables of a name are left to the model ("thành phố Hà Nội" forces "Hà
+/// Nội", "các nước Baltic" nothing): they are common words ("thành phố", "các"), not part of
+/// the name proper.
 pub fn gazetteer_forced(g: &Gazetteer) -> Forced {
     let mut f = Forced::new();
     for e in g.entries() {
@@ -811,10 +822,51 @@ pub fn gazetteer_forced(g: &Gazetteer) -> Forced {
             .chain(&e.aliases)
             .chain(&e.cased)
         {
-            f.insert(name, true);
+            let proper = tokenize(name)
+                .iter()
+                .find(|t| {
+                    name[t.start..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| !c.is_lowercase())
+                })
+                .map(|t| &name[t.start..]);
+            if let Some(proper) = proper {
+                f.insert(proper, true);
+            }
         }
     }
     f
+}
+
+/// The length in bytes of the line break at byte `at` of `text` (0 at the end of the text).
+fn line_break_len(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(0, char::len_utf8)
+}
+
+/// Line separators: words never cross them.
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// The kind of a word of several tokens: punctuation when all are, a number when made of
+/// numbers and punctuation, a syllable word when it holds a syllable, else a symbol.
+fn word_kind(toks: &[Token]) -> TokenKind {
+    if toks.iter().all(|t| t.kind == TokenKind::Punct) {
+        TokenKind::Punct
+    } else if toks.iter().any(|t| t.kind == TokenKind::Syllable) {
+        TokenKind::Syllable
+    } else if toks
+        .iter()
+        .all(|t| matches!(t.kind, TokenKind::Number | TokenKind::Punct))
+    {
+        TokenKind::Number
+    } else {
+        TokenKind::Symbol
+    }
 }
 
 /// [`gazetteer_forced`] of the default gazetteer, built once.
@@ -986,8 +1038,8 @@ pub mod train {
             }
             if syls.len() >= 2 {
                 if opts.augment {
-                    // the same sentence with every third sentence-internal lower-case word
-                    // capitalized, as news capitalizes names of bodies and documents ("Hiệp
+                    // the same sentence with every fourth sentence-internal multi-syllable
+                    // lower-case word capitalized, as news capitalizes names of bodies and documents ("Hiệp
                     // ước", "Tuyên bố chung"): capitals alone should not split a word
                     let mut aug = syls.clone();
                     let mut pos = 0;

@@ -27,7 +27,7 @@ from .errors import (
     JsonlError,
     ReadError,
 )
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, core_of
 
 __all__ = ["Corpus"]
 
@@ -283,7 +283,7 @@ class Corpus:
                 paths=[paths[i] for i in keep_idx] if paths is not None else None,
                 dates=k_dates,
                 sources=k_sources,
-                gazetteer=gazetteer._core if gazetteer is not None else None,
+                gazetteer=core_of(gazetteer),
                 n_threads=n_threads,
                 tone_style=tone_style,
                 clean=clean,
@@ -690,6 +690,8 @@ class Corpus:
         from .cooccurrence import measures
         from .words import _words_arg
 
+        if not isinstance(target, str | list | tuple):
+            raise InvalidArgumentError(f"target must be an entity id or a pair of ids, not {target!r}")
         ids = [target] if isinstance(target, str) else list(target)
         if not ids or not all(isinstance(t, str) for t in ids):
             raise InvalidArgumentError(f"target must be an entity id or a pair of ids, not {target!r}")
@@ -710,15 +712,15 @@ class Corpus:
         a_ = np.asarray(a, dtype=np.int64)
         b_ = np.asarray(b, dtype=np.int64)
         if not len(terms) or c == 0 or d == 0:
-            return pd.DataFrame({k: [] for k in cols}).astype(
-                {"term": object, "count": np.int64, "other": np.int64}
-            )
+            empty = {k: np.array([], dtype=np.int64 if k in ("count", "other") else float) for k in cols}
+            empty["term"] = pd.Series([], dtype=str)  # type: ignore[assignment]
+            return pd.DataFrame(empty)
         m = measures(a_, a_ + b_, np.full(len(a_), c), np.full(len(a_), c + d))
         with np.errstate(divide="ignore", invalid="ignore"):
             log_ratio = np.log2((np.where(a_ > 0, a_, 0.5) / c) / (np.where(b_ > 0, b_, 0.5) / d))
         df = pd.DataFrame(
             {
-                "term": np.asarray(terms, dtype=object),
+                "term": pd.Series(terms, dtype=str),
                 "count": a_,
                 "other": b_,
                 "expected": m["expected"],

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import frame
-from .errors import CorpusNotFoundError, GazetteerError, ReadError
+from .errors import CorpusNotFoundError, GazetteerError, InvalidArgumentError, ReadError
 
 __all__ = ["Gazetteer"]
 
@@ -138,3 +138,13 @@ def _jsonl(records: Iterable[Mapping[str, Any]], name: str) -> str:
         except (TypeError, ValueError) as e:
             raise GazetteerError(f"{name}:{i}: not serializable: {e}") from None
     return "\n".join(lines)
+
+
+def core_of(gazetteer: Gazetteer | None) -> Any:
+    """The compiled gazetteer behind ``gazetteer`` (None for the default one); anything else is
+    an :class:`InvalidArgumentError`."""
+    if gazetteer is None:
+        return None
+    if not isinstance(gazetteer, Gazetteer):
+        raise InvalidArgumentError(f"gazetteer must be a vncooc.Gazetteer, not {type(gazetteer).__name__}")
+    return gazetteer._core

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from . import _core
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, core_of
 
 __all__ = ["Cleaned", "Mention", "clean", "find_entities", "normalize", "sent_tokenize"]
 
@@ -68,5 +68,5 @@ def find_entities(text: str, gazetteer: Gazetteer | None = None, tone_style: str
     """Entity mentions in ``text``. The text is normalized first (so offsets refer to
     ``normalize(text, tone_style)``, which equals ``text`` for already-normalized input)."""
     norm = _core.normalize(text, tone_style)
-    core = gazetteer._core if gazetteer is not None else None
+    core = core_of(gazetteer)
     return [Mention(*m) for m in _core.find_entities(norm, core, tone_style)]

@@ -13,7 +13,7 @@ from typing import Literal, overload
 
 from . import _core
 from .errors import InvalidArgumentError
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, core_of
 
 __all__ = ["STOPWORDS", "Segmenter", "word_tokenize", "word_tokenize_batch"]
 
@@ -35,11 +35,19 @@ def _words_arg(value: Iterable[str] | None, what: str) -> list[str] | None:
         return None
     if isinstance(value, str):
         raise InvalidArgumentError(f"{what} must be a list of words, not a single string")
+    if not isinstance(value, Iterable):
+        raise InvalidArgumentError(f"{what} must be a list of words, not {type(value).__name__}")
     words = list(value)
     for w in words:
         if not isinstance(w, str):
             raise InvalidArgumentError(f"{what} must contain strings, not {w!r}")
     return words
+
+
+def _count(value: object, what: str, minimum: int) -> int:
+    from .corpus import _count as count
+
+    return count(value, what, minimum)
 
 
 def _joined(words: list[str]) -> str:
@@ -74,7 +82,7 @@ class Segmenter:
         self._core = _core.Segmenter(
             _words_arg(dictionary, "dictionary"),
             _words_arg(lexicon, "lexicon"),
-            gazetteer._core if gazetteer is not None else None,
+            core_of(gazetteer),
             bool(names),
         )
 
@@ -107,6 +115,10 @@ class Segmenter:
         """:meth:`tokenize` for many texts, in parallel; results in input order."""
         if isinstance(texts, str):
             raise InvalidArgumentError("texts must be a sequence of strings, not one string")
+        if not isinstance(texts, Iterable):
+            raise InvalidArgumentError(f"texts must be a sequence of strings, not {type(texts).__name__}")
+        if n_threads is not None:
+            _count(n_threads, "n_threads", 1)
         items = list(texts)
         for t in items:
             if not isinstance(t, str):

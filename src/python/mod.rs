@@ -760,7 +760,8 @@ impl PyCorpus {
         let docs = Arc::clone(&self.docs);
         let forced = Arc::clone(&self.forced);
         let rows = run(py, self.n_threads, None, move |ctx| {
-            let f: Vec<&Forced> = [&*forced].into_iter().chain(extra.as_ref()).collect();
+            // the caller's dictionary first: its words win over the gazetteer's names
+            let f: Vec<&Forced> = extra.iter().chain([&*forced]).collect();
             let stop = segment::stopwords();
             Ok(docs
                 .par_iter()
@@ -864,7 +865,8 @@ impl PyCorpus {
         let docs = Arc::clone(&self.docs);
         let forced = Arc::clone(&self.forced);
         let c = run(py, self.n_threads, None, move |ctx| {
-            let f: Vec<&Forced> = [&*forced].into_iter().chain(extra.as_ref()).collect();
+            // the caller's dictionary first: its words win over the gazetteer's names
+            let f: Vec<&Forced> = extra.iter().chain([&*forced]).collect();
             let stop = stopwords.then(segment::stopwords);
             Ok(corpus::term_counts(
                 &docs,
@@ -1164,7 +1166,18 @@ fn user_forced(dictionary: Option<Vec<String>>) -> Option<Forced> {
 #[pyclass(module = "vncooc._core", name = "Segmenter", frozen)]
 pub struct PySegmenter {
     seg: Arc<Segmenter>,
-    forced: Arc<Vec<Forced>>,
+    /// In the order applied: the user dictionary, then the gazetteer's names.
+    forced: Arc<Vec<Arc<Forced>>>,
+}
+
+/// The shipped segmenter, shared by every `Segmenter` without a lexicon of its own.
+fn shared_segmenter(py: Python<'_>) -> PyResult<Arc<Segmenter>> {
+    static SHARED: OnceLock<Arc<Segmenter>> = OnceLock::new();
+    if let Some(s) = SHARED.get() {
+        return Ok(Arc::clone(s));
+    }
+    let base = Segmenter::default_shared().or_py(py)?;
+    Ok(Arc::clone(SHARED.get_or_init(|| Arc::new(base.clone()))))
 }
 
 #[pymethods]
@@ -1178,21 +1191,20 @@ impl PySegmenter {
         gazetteer: Option<Py<PyGazetteer>>,
         names: bool,
     ) -> PyResult<Self> {
-        let base = Segmenter::default_shared().or_py(py)?;
         let seg = match lexicon {
             Some(words) => {
-                let mut s = base.clone();
+                let mut s = Segmenter::default_shared().or_py(py)?.clone();
                 s.extend_lexicon(words.iter().map(String::as_str));
                 Arc::new(s)
             }
-            None => Arc::new(base.clone()),
+            None => shared_segmenter(py)?,
         };
-        let mut forced = Vec::new();
+        let mut forced: Vec<Arc<Forced>> =
+            user_forced(dictionary).map(Arc::new).into_iter().collect();
         if names {
             let gaz = gazetteer_or_default(py, gazetteer)?;
-            forced.push((*gaz.get().forced()).clone());
+            forced.push(gaz.get().forced());
         }
-        forced.extend(user_forced(dictionary));
         Ok(PySegmenter {
             seg,
             forced: Arc::new(forced),
@@ -1202,7 +1214,7 @@ impl PySegmenter {
     /// The words of one text.
     #[pyo3(signature = (text, sentences=true))]
     fn words(&self, py: Python<'_>, text: &str, sentences: bool) -> PyResult<Vec<String>> {
-        let f: Vec<&Forced> = self.forced.iter().collect();
+        let f: Vec<&Forced> = self.forced.iter().map(|x| &**x).collect();
         guarded(py, || self.seg.word_strings(text, &f, sentences))
     }
 
@@ -1221,7 +1233,7 @@ impl PySegmenter {
         let seg = Arc::clone(&self.seg);
         let forced = Arc::clone(&self.forced);
         run(py, n_threads, None, move |ctx| {
-            let f: Vec<&Forced> = forced.iter().collect();
+            let f: Vec<&Forced> = forced.iter().map(|x| &**x).collect();
             Ok(texts
                 .par_iter()
                 .map(|t| {
