@@ -112,12 +112,30 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def mention_export(rows: int) -> dict[str, float]:
+    """Seconds to build the mentions DataFrame of a corpus with about `rows` mentions (dense
+    texts of entity names, so that building the corpus itself stays quick)."""
+    sentence = "Nga, Trung Quốc, Mỹ và ASEAN họp tại Bắc Kinh với Ấn Độ."  # 6 mentions
+    per_doc = 50
+    n_docs = max(1, rows // (6 * per_doc))
+    texts = [" ".join([sentence] * per_doc)] * n_docs
+    corpus = vncooc.Corpus.from_texts(texts, clean=False, dedup_threshold=None, furniture_min_docs=0)
+    best = float("inf")
+    n = 0
+    for _ in range(3):
+        t0 = time.perf_counter()
+        n = len(corpus.mentions())
+        best = min(best, time.perf_counter() - t0)
+    return {"rows": float(n), "seconds": best}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", default="20MB", help="corpus size (default 20MB)")
     ap.add_argument("--threads", default="1,2", help="thread counts to time (default 1,2)")
     ap.add_argument("--baseline-size", default="5MB", help="part of the corpus the baseline runs on")
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    ap.add_argument("--mention-rows", default="10M", help="mentions DataFrame size to time (default 10M)")
     args = ap.parse_args()
 
     texts = generate(parse_size(args.size))
@@ -158,12 +176,17 @@ def main() -> None:
     Baseline().run(sub)
     base_s = time.perf_counter() - t0
     base_mbs = acc / 1e6 / base_s
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([KM]?)", args.mention_rows.strip(), re.I)
+    if not m:
+        raise SystemExit(f"bad --mention-rows {args.mention_rows!r}")
+    export = mention_export(int(float(m.group(1)) * {"": 1, "K": 1e3, "M": 1e6}[m.group(2).upper()]))
     result = {
         "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
         "corpus": {"bytes": nbytes, "documents": len(texts)},
         "vncooc": rows,
         "baseline": {"bytes": acc, "seconds": base_s, "mb_per_s": base_mbs},
         "stages_mb_per_s": {n: {k: nbytes / 1e6 / v for k, v in st.items()} for n, st in stages.items()},
+        "mentions_dataframe": export,
         "peak_rss_mb": peak_rss_mb(),
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -187,6 +210,8 @@ def main() -> None:
     md += [
         "",
         f"Pure-Python baseline: {base_mbs:.2f} MB/s on {acc / 1e6:.1f} MB. Peak RSS {peak_rss_mb():.0f} MB.",
+        "",
+        f"mentions() DataFrame of {export['rows'] / 1e6:.1f} M rows: {export['seconds']:.2f} s (best of 3).",
     ]
     (args.out / "results.md").write_text("\n".join(md) + "\n")
     print("\n".join(md))

@@ -74,6 +74,9 @@ pub struct Mention {
     pub start: u32,
     pub end: u32,
     pub entity: u32,
+    /// The same span in bytes of the text (to slice it without walking its characters).
+    pub byte_start: u32,
+    pub byte_end: u32,
 }
 
 /// One processed document.
@@ -179,6 +182,8 @@ pub fn analyze(id: String, cleaned: Cleaned, invalid_bytes: usize, matcher: &Mat
                 start: conv.at(m.start),
                 end: conv.at(m.end),
                 entity: m.entity,
+                byte_start: m.start as u32,
+                byte_end: m.end as u32,
             }
         })
         .collect();

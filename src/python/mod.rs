@@ -157,7 +157,11 @@ fn col_num<'py, T: Copy, const N: usize>(
     values: impl Iterator<Item = T>,
     to_le: fn(T) -> [u8; N],
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let bytes: Vec<u8> = values.flat_map(to_le).collect();
+    let (lower, _) = values.size_hint();
+    let mut bytes: Vec<u8> = Vec::with_capacity(lower * N);
+    for x in values {
+        bytes.extend_from_slice(&to_le(x));
+    }
     PyTuple::new(
         py,
         [
@@ -181,7 +185,11 @@ fn col_cat<'py, S: AsRef<str>>(
     codes: impl Iterator<Item = i32>,
     categories: &[S],
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let bytes: Vec<u8> = codes.flat_map(i32::to_le_bytes).collect();
+    let (lower, _) = codes.size_hint();
+    let mut bytes: Vec<u8> = Vec::with_capacity(lower * 4);
+    for c in codes {
+        bytes.extend_from_slice(&c.to_le_bytes());
+    }
     let cats = PyList::new(py, categories.iter().map(|s| s.as_ref()))?;
     PyTuple::new(
         py,
@@ -204,7 +212,7 @@ fn col_str<'py, 'a>(
 /// Codes of repeated strings, interned in first-seen order.
 #[derive(Default)]
 struct Interner<'a> {
-    index: HashMap<&'a str, i32>,
+    index: rustc_hash::FxHashMap<&'a str, i32>,
     labels: Vec<&'a str>,
 }
 
@@ -572,14 +580,13 @@ impl PyCorpus {
         let mut surfaces = Interner::default();
         let mut surface_codes = Vec::with_capacity(n);
         for (di, doc) in docs.iter().enumerate() {
-            let mut byte_of = byte_offsets(&doc.text);
             for m in &doc.mentions {
                 doc_codes.push(di as i32);
                 sent.push(m.sent);
                 start.push(m.start);
                 end.push(m.end);
                 ent.push(m.entity as i32);
-                let (bs, be) = (byte_of(m.start), byte_of(m.end));
+                let (bs, be) = (m.byte_start as usize, m.byte_end as usize);
                 surface_codes.push(surfaces.code(&doc.text[bs..be]));
             }
         }
