@@ -255,6 +255,10 @@ fn prepare_input(
     if crate::normalize::is_blank(&raw) {
         return Err(skip("empty".into()));
     }
+    if raw.len() > u32::MAX as usize / 2 {
+        // offsets are kept as u32; normalization may grow the text a little
+        return Err(skip("too large: over 2 GiB in one document".into()));
+    }
     let cleaned = prepare(&raw, opts);
     Ok(Prepared {
         id: input.id,

@@ -330,44 +330,56 @@ impl Forced {
         self.trie.words == 0
     }
 
-    /// Mark the gaps of `syls` forced by this dictionary (leftmost-longest): `1` join, `-1` split.
-    fn apply(&self, syls: &[Syl], force: &mut [i8]) {
+    /// The ends `j` of this dictionary's entries `syls[i..=j]` (j > i), in increasing order.
+    fn ends_at(&self, syls: &[Syl], i: usize, ends: &mut Vec<usize>) {
         if self.is_empty() {
             return;
         }
-        let n = syls.len();
-        let mut i = 0;
-        let mut ends: Vec<usize> = Vec::new();
-        while i < n {
-            ends.clear();
-            let capital = matches!(syls[i].shape, SHAPE_TITLE | SHAPE_UPPER);
-            self.trie.scan(syls, i, |j, flags| {
-                if flags & IS_WORD != 0 || capital {
-                    ends.push(j);
-                }
-            });
-            // the longest entry that does not cross a split forced before (by an earlier
-            // dictionary); shorter ones when it does
-            let best = ends
-                .iter()
-                .rev()
-                .copied()
-                .find(|&j| (i..j).all(|g| force[g] >= 0))
-                .unwrap_or(0);
-            if best > i {
-                for f in &mut force[i..best] {
-                    *f = 1;
-                }
-                if i > 0 && force[i - 1] == 0 {
-                    force[i - 1] = -1;
-                }
-                if best < n - 1 && force[best] == 0 {
-                    force[best] = -1;
-                }
-                i = best + 1;
-            } else {
-                i += 1;
+        let capital = matches!(syls[i].shape, SHAPE_TITLE | SHAPE_UPPER);
+        self.trie.scan(syls, i, |j, flags| {
+            if flags & IS_WORD != 0 || capital {
+                ends.push(j);
             }
+        });
+    }
+}
+
+/// Mark the gaps of `syls` forced by the dictionaries (`1` join, `-1` split): one
+/// leftmost-longest pass over all of them together, so that a longer or earlier entry wins
+/// whichever dictionary it comes from ("Hội đồng Bảo an Liên hợp quốc" over a user's "hội đồng",
+/// a user's "Đại sứ quán Hoa Kỳ" over the name "Hoa Kỳ"). An entry never crosses a split that
+/// was there before (a line break, a URL).
+fn apply_forced(forced: &[&Forced], syls: &[Syl], force: &mut [i8]) {
+    if forced.iter().all(|f| f.is_empty()) {
+        return;
+    }
+    let n = syls.len();
+    let mut ends: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        ends.clear();
+        for f in forced {
+            f.ends_at(syls, i, &mut ends);
+        }
+        let best = ends
+            .iter()
+            .copied()
+            .filter(|&j| (i..j).all(|g| force[g] >= 0))
+            .max()
+            .unwrap_or(0);
+        if best > i {
+            for f in &mut force[i..best] {
+                *f = 1;
+            }
+            if i > 0 && force[i - 1] == 0 {
+                force[i - 1] = -1;
+            }
+            if best < n - 1 && force[best] == 0 {
+                force[best] = -1;
+            }
+            i = best + 1;
+        } else {
+            i += 1;
         }
     }
 }
@@ -789,9 +801,7 @@ impl Segmenter {
                 0
             }
         }));
-        for f in forced {
-            f.apply(&st.syls, &mut st.force);
-        }
+        apply_forced(forced, &st.syls, &mut st.force);
         self.decide(&st.syls, &st.force, &mut st.work, &mut st.joins);
         for_runs(&st.joins, toks.len(), |a, b| {
             let kind = if b - a == 1 {
@@ -812,9 +822,10 @@ impl Segmenter {
 /// The names of a gazetteer (Vietnamese name, aliases, case-exact aliases) as forced words:
 /// a name keeps its syllables together. Names that start with a capital need one in the text.
 ///
-/// Leading lower-case syllables of a name are left to the model ("thành phố Hà Nội" forces "Hà
-/// Nội", "các nước Baltic" nothing): they are common words ("thành phố", "các"), not part of
-/// the name proper.
+/// A name that starts with a generic lower-case head word ("thành phố Hà Nội", "sông Mekong",
+/// "các nước Baltic") forces only what follows the head ("Hà Nội"; nothing when one syllable is
+/// left): the head is a common word of its own. Other names are forced whole ("châu Âu", "von
+/// der Leyen", "lục địa già").
 pub fn gazetteer_forced(g: &Gazetteer) -> Forced {
     let mut f = Forced::new();
     for e in g.entries() {
@@ -822,21 +833,63 @@ pub fn gazetteer_forced(g: &Gazetteer) -> Forced {
             .chain(&e.aliases)
             .chain(&e.cased)
         {
-            let proper = tokenize(name)
-                .iter()
-                .find(|t| {
-                    name[t.start..]
-                        .chars()
-                        .next()
-                        .is_some_and(|c| !c.is_lowercase())
-                })
-                .map(|t| &name[t.start..]);
-            if let Some(proper) = proper {
-                f.insert(proper, true);
-            }
+            f.insert(without_generic_head(name), true);
         }
     }
     f
+}
+
+/// Lower-case head words of place and organization names that are words of their own.
+const GENERIC_HEADS: &[&str] = &[
+    "thành phố",
+    "tp",
+    "tỉnh",
+    "huyện",
+    "quận",
+    "thị xã",
+    "bang",
+    "vùng",
+    "khu vực",
+    "miền",
+    "sông",
+    "biển",
+    "vịnh",
+    "hồ",
+    "núi",
+    "dãy núi",
+    "đảo",
+    "quần đảo",
+    "bán đảo",
+    "eo biển",
+    "cao nguyên",
+    "sa mạc",
+    "đại dương",
+    "thủ đô",
+    "các nước",
+    "nước",
+    "báo",
+    "hãng",
+    "tập đoàn",
+    "đài",
+    "cảng",
+    "sân bay",
+];
+
+/// `name` without a generic lower-case head word (the longest one it starts with).
+fn without_generic_head(name: &str) -> &str {
+    let words: Vec<&str> = name.split(' ').collect();
+    let mut cut = 0;
+    for head in GENERIC_HEADS {
+        let n = head.split(' ').count();
+        if words.len() > n && words[..n].join(" ") == *head {
+            cut = cut.max(n);
+        }
+    }
+    if cut == 0 {
+        return name;
+    }
+    let offset: usize = words[..cut].iter().map(|w| w.len() + 1).sum();
+    &name[offset..]
 }
 
 /// The length in bytes of the line break at byte `at` of `text` (0 at the end of the text).
@@ -1245,11 +1298,11 @@ mod tests {
             .map(|s| syllable(s))
             .collect();
         let mut force = vec![0i8; 3];
-        f.apply(&syls, &mut force);
+        apply_forced(&[&f], &syls, &mut force);
         assert_eq!(force, vec![1, -1, 0]);
         let lower: Vec<Syl> = ["trung", "quốc"].iter().map(|s| syllable(s)).collect();
         let mut force = vec![0i8; 1];
-        f.apply(&lower, &mut force);
+        apply_forced(&[&f], &lower, &mut force);
         assert_eq!(force, vec![0], "a cased name needs its capital");
     }
 
