@@ -212,6 +212,15 @@ def main() -> None:
         f"Pure-Python baseline: {base_mbs:.2f} MB/s on {acc / 1e6:.1f} MB. Peak RSS {peak_rss_mb():.0f} MB.",
         "",
         f"mentions() DataFrame of {export['rows'] / 1e6:.1f} M rows: {export['seconds']:.2f} s (best of 3).",
+        "",
+        "End to end against a plain memory scan of the same bytes (the `memory scan` stage): "
+        + ", ".join(
+            f"{r['threads']} thread{'s' if r['threads'] > 1 else ''} "
+            f"{nbytes / 1e6 / stages[r['threads']]['memory scan'] / r['mb_per_s']:.0f}× slower"
+            for r in rows
+            if r["threads"] in stages
+        )
+        + ".",
     ]
     (args.out / "results.md").write_text("\n".join(md) + "\n")
     print("\n".join(md))
