@@ -717,6 +717,21 @@ fn doc_tokens_with(
     }
 }
 
+/// Leave out of `rows` (tokens of `doc`) the punctuation and symbols when `drop_punct`, and the
+/// bundled stopwords when `drop_stopwords`.
+pub fn filter_tokens(doc: &Doc, rows: &mut Vec<TokenRow>, drop_punct: bool, drop_stopwords: bool) {
+    if !drop_punct && !drop_stopwords {
+        return;
+    }
+    let stop = crate::segment::stopwords();
+    rows.retain(|r| {
+        let punct = drop_punct && matches!(r.kind, TokenKind::Punct | TokenKind::Symbol);
+        let stopword =
+            drop_stopwords && stop.contains(&word_key(&doc.text[r.byte_start..r.byte_end]));
+        !punct && !stopword
+    });
+}
+
 /// Word counts inside and outside the contexts that contain every target entity: see
 /// [`term_counts`].
 #[derive(Clone, Debug, Default)]

@@ -75,6 +75,15 @@ fn nfc_safe(c: char) -> bool {
     (c as u32) < 0x300 || matches!(c as u32, 0x1E00..=0x1EFF | 0x2010..=0x2027 | 0x2030..=0x205E)
 }
 
+/// `text` in Unicode NFC, borrowed when it already is (the common case: one quick check).
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
 /// True when `text` has nothing but spaces and invisible or control characters.
 pub fn is_blank(text: &str) -> bool {
     text.chars()

@@ -200,8 +200,7 @@ fn seq_add(h: u64, s: &Syl) -> u64 {
 /// The syllables of a written word, as [`tokenize`] splits them.
 fn word_syllables(word: &str) -> Vec<Syl> {
     // entries are compared with NFC text: normalize them the same way
-    use unicode_normalization::UnicodeNormalization;
-    let word: String = word.nfc().collect();
+    let word = crate::normalize::nfc(word);
     tokenize(&word)
         .iter()
         .map(|t| syllable(&word[t.start..t.end]))
@@ -703,14 +702,7 @@ impl Segmenter {
         sep: char,
         inner: char,
     ) -> String {
-        use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
-        let owned;
-        let text = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-            text
-        } else {
-            owned = text.nfc().collect::<String>();
-            owned.as_str()
-        };
+        let text = &*crate::normalize::nfc(text);
         let sentences = if split_sentences {
             crate::sentences::split_sentences(text)
         } else {

@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Literal, overload
 
 from . import _core
+from .corpus import _count
 from .errors import InvalidArgumentError
 from .gazetteer import Gazetteer, core_of
 
@@ -42,12 +43,6 @@ def _words_arg(value: Iterable[str] | None, what: str) -> list[str] | None:
         if not isinstance(w, str):
             raise InvalidArgumentError(f"{what} must contain strings, not {w!r}")
     return words
-
-
-def _count(value: object, what: str, minimum: int) -> int:
-    from .corpus import _count as count
-
-    return count(value, what, minimum)
 
 
 def _joined(words: list[str]) -> str:

@@ -769,7 +769,6 @@ impl PyCorpus {
         let rows = run(py, self.n_threads, None, move |ctx| {
             // the caller's dictionary first: its words win over the gazetteer's names
             let f: Vec<&Forced> = extra.iter().chain([&*forced]).collect();
-            let stop = segment::stopwords();
             Ok(docs
                 .par_iter()
                 .map(|d| {
@@ -777,17 +776,7 @@ impl PyCorpus {
                         return Vec::new();
                     }
                     let mut rows = corpus::doc_tokens(d, unit, seg, &f);
-                    if drop_punct || drop_stopwords {
-                        rows.retain(|r| {
-                            let punct = matches!(r.kind, TokenKind::Punct | TokenKind::Symbol);
-                            let keep_punct = !drop_punct || !punct;
-                            keep_punct
-                                && (!drop_stopwords
-                                    || !stop.contains(&segment::word_key(
-                                        &d.text[r.byte_start..r.byte_end],
-                                    )))
-                        });
-                    }
+                    corpus::filter_tokens(d, &mut rows, drop_punct, drop_stopwords);
                     rows
                 })
                 .collect::<Vec<_>>())
