@@ -619,10 +619,21 @@ impl Segmenter {
 
     /// The shipped segmenter, loaded once.
     pub fn default_shared() -> Result<&'static Segmenter> {
-        static CELL: std::sync::OnceLock<std::result::Result<Segmenter, String>> =
+        Self::default_cell().map(|s| &**s)
+    }
+
+    /// The shipped segmenter, loaded once, as a shared handle (the same copy).
+    pub fn default_arc() -> Result<std::sync::Arc<Segmenter>> {
+        Self::default_cell().map(std::sync::Arc::clone)
+    }
+
+    fn default_cell() -> Result<&'static std::sync::Arc<Segmenter>> {
+        static CELL: std::sync::OnceLock<std::result::Result<std::sync::Arc<Segmenter>, String>> =
             std::sync::OnceLock::new();
         CELL.get_or_init(|| {
-            Segmenter::load(DEFAULT_MODEL, DEFAULT_LEXICON).map_err(|e| e.to_string())
+            Segmenter::load(DEFAULT_MODEL, DEFAULT_LEXICON)
+                .map(std::sync::Arc::new)
+                .map_err(|e| e.to_string())
         })
         .as_ref()
         .map_err(|e| Error::InvalidArgument(e.clone()))

@@ -20,6 +20,7 @@ def test_demo_prints_summary():
     assert r.returncode == 0, r.stderr
     assert "documents:" in r.stdout
     assert "Top entities:" in r.stdout and "Top co-occurring pairs" in r.stdout
+    assert "Words most associated with china–xi_jinping" in r.stdout
 
 
 def test_analyze_writes_tables(tmp_path: Path):

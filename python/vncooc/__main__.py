@@ -38,6 +38,15 @@ def _summary(corpus: Corpus, level: str, seconds: float, top: int = 10, by: str 
             f"Top co-occurring pairs ({level} level{', by ' + by if by else ''}):",
             top_pairs[cols].head(top).to_string(index=False),
         ]
+        if len(top_pairs):
+            a, b = str(top_pairs["entity_a"].iloc[0]), str(top_pairs["entity_b"].iloc[0])
+            terms = corpus.associated_terms([a, b], level=level, top=top, min_count=2)
+            if len(terms):
+                lines += [
+                    "",
+                    f"Words most associated with {a}–{b} ({level} level, keyness G²):",
+                    terms[["term", "count", "other", "g2"]].to_string(index=False),
+                ]
         if len(skipped):
             lines += ["", "Skipped inputs:", skipped.to_string(index=False)]
     return "\n".join(lines)

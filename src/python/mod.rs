@@ -1166,16 +1166,6 @@ pub struct PySegmenter {
     forced: Arc<Vec<Arc<Forced>>>,
 }
 
-/// The shipped segmenter, shared by every `Segmenter` without a lexicon of its own.
-fn shared_segmenter(py: Python<'_>) -> PyResult<Arc<Segmenter>> {
-    static SHARED: OnceLock<Arc<Segmenter>> = OnceLock::new();
-    if let Some(s) = SHARED.get() {
-        return Ok(Arc::clone(s));
-    }
-    let base = Segmenter::default_shared().or_py(py)?;
-    Ok(Arc::clone(SHARED.get_or_init(|| Arc::new(base.clone()))))
-}
-
 #[pymethods]
 impl PySegmenter {
     #[new]
@@ -1193,7 +1183,7 @@ impl PySegmenter {
                 s.extend_lexicon(words.iter().map(String::as_str));
                 Arc::new(s)
             }
-            None => shared_segmenter(py)?,
+            None => Segmenter::default_arc().or_py(py)?,
         };
         let mut forced: Vec<Arc<Forced>> =
             user_forced(dictionary).map(Arc::new).into_iter().collect();
