@@ -1,8 +1,9 @@
 //! The gazetteer (entities with their Vietnamese aliases) and the entity matcher.
 //!
-//! Matching runs one Aho-Corasick automaton over a case-folded copy of the text (folding keeps
-//! every byte offset), collects all candidate matches, keeps those that start and end at syllable
-//! boundaries and satisfy the alias's case policy, and then selects leftmost-longest among them.
+//! Matching reads the text once as syllables and punctuation marks ("atoms", see [`trie`]),
+//! walks a trie of the aliases' case-folded atoms from every atom an alias starts with, keeps the
+//! candidates that satisfy the alias's case policy and start and end at syllable boundaries, and
+//! selects leftmost-longest among them.
 //! Stop phrases ("thiên nga", "pháp luật") take part in the selection and, being longer, suppress
 //! the alias inside them; compound short forms ("Trung" in "Nga-Trung") count only next to another
 //! country across a hyphen.
@@ -12,8 +13,10 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
+
+mod trie;
+use trie::{Atoms, Trie};
 
 use crate::error::{Error, Result};
 use crate::normalize::{is_letter, normalize, ToneStyle};
@@ -109,22 +112,25 @@ impl Gazetteer {
     pub fn default_shared() -> Result<&'static Gazetteer> {
         static DEFAULT: OnceLock<std::result::Result<Gazetteer, String>> = OnceLock::new();
         DEFAULT
-            .get_or_init(|| {
-                let mut g = Gazetteer::default();
-                for (name, text) in embedded::GAZETTEER_FILES {
-                    g.add_jsonl(text, name).map_err(|e| e.to_string())?;
-                }
-                for (_, text) in embedded::STOP_PHRASE_FILES {
-                    g.add_stop_phrases(text);
-                }
-                Ok(g)
-            })
+            .get_or_init(|| Gazetteer::bundled().map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|msg| Error::Gazetteer {
                 source_name: "default gazetteer".into(),
                 line: 0,
                 message: msg.clone(),
             })
+    }
+
+    /// A fresh parse of the bundled gazetteer (most callers want [`Gazetteer::default_shared`]).
+    pub fn bundled() -> Result<Gazetteer> {
+        let mut g = Gazetteer::default();
+        for (name, text) in embedded::GAZETTEER_FILES {
+            g.add_jsonl(text, name)?;
+        }
+        for (_, text) in embedded::STOP_PHRASE_FILES {
+            g.add_stop_phrases(text);
+        }
+        Ok(g)
     }
 
     /// Parse JSON Lines records (blank lines and `//` comments skipped) and add them.
@@ -229,19 +235,34 @@ pub fn fold_case(text: &str) -> String {
 /// the letters of Vietnamese.
 #[inline]
 fn lower_same_len(c: char) -> char {
-    let u = c as u32;
-    let fast = match u {
+    match lower_fast(c as u32) {
+        Some(l) => char::from_u32(l).unwrap_or(c),
+        None => lower_slow(c),
+    }
+}
+
+/// [`lower_same_len`] of the code points Vietnamese is written with, `None` for the others.
+#[inline(always)]
+fn lower_fast(u: u32) -> Option<u32> {
+    match u {
+        0x41..=0x5A => Some(u + 0x20),
+        0..=0x7F => Some(u),
         0xC0..=0xDE if u != 0xD7 => Some(u + 0x20),
         // Latin Extended Additional: Ạ/ạ ... Ỹ/ỹ alternate upper (even) / lower (odd)
         0x1EA0..=0x1EF9 => Some(u | 1),
         0x1E00..=0x1E95 => Some(u | 1),
         0x102 | 0x110 | 0x128 | 0x168 | 0x1A0 => Some(u + 1), // Ă Đ Ĩ Ũ Ơ
         0x1AF => Some(0x1B0),                                 // Ư
+        // already lower case: à ... ÿ, ă đ ĩ ũ ơ ư
+        0xDF..=0xFF | 0x103 | 0x111 | 0x129 | 0x169 | 0x1A1 | 0x1B0 => Some(u),
+        // General Punctuation has no case
+        0x2000..=0x206F => Some(u),
         _ => None,
-    };
-    if let Some(l) = fast.and_then(char::from_u32) {
-        return l;
     }
+}
+
+#[cold]
+fn lower_slow(c: char) -> char {
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
         (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
@@ -308,12 +329,10 @@ pub struct Match {
 
 /// A compiled gazetteer for one tone style.
 pub struct Matcher {
-    /// Cased aliases, searched in the text as it is ("Nga", "SCO": rare as written).
-    cased: AhoCorasick,
-    cased_ids: Vec<usize>,
-    /// Caseless aliases and stop phrases, searched in the case-folded text.
-    caseless: AhoCorasick,
-    caseless_ids: Vec<usize>,
+    /// Every alias and stop phrase, by its case-folded atoms.
+    trie: Trie,
+    /// Case-folded form of each pattern, to verify a trie match.
+    keys: Vec<String>,
     patterns: Vec<Pattern>,
     entities: Vec<EntityInfo>,
 }
@@ -353,11 +372,12 @@ impl Matcher {
                 .chain(entry.compound.iter().map(|a| (a, true)));
             for (alias, compound_only) in forms {
                 let alias = normalize(alias, style).replace('\n', " ");
-                if alias.trim().is_empty() {
+                let alias = alias.trim();
+                if alias.is_empty() {
                     continue;
                 }
-                let cased = is_cased(&alias, entry);
-                for variant in hyphen_variants(&alias) {
+                let cased = is_cased(alias, entry);
+                for variant in hyphen_variants(alias) {
                     let key = fold_case(&variant);
                     let exact = cased.then(|| variant.clone());
                     let target = Target::Entity {
@@ -388,10 +408,11 @@ impl Matcher {
         }
         for phrase in &gazetteer.stop_phrases {
             let phrase = normalize(phrase, style).replace('\n', " ");
-            if phrase.trim().is_empty() {
+            let phrase = phrase.trim();
+            if phrase.is_empty() {
                 continue;
             }
-            for variant in hyphen_variants(&phrase) {
+            for variant in hyphen_variants(phrase) {
                 keys.push(fold_case(&variant));
                 patterns.push(Pattern {
                     target: Target::Stop,
@@ -399,35 +420,22 @@ impl Matcher {
                 });
             }
         }
-        // cased patterns are searched as written, the others in folded text; the two automata
-        // are built at the same time
-        let (cased_ids, caseless_ids): (Vec<usize>, Vec<usize>) =
-            (0..patterns.len()).partition(|&i| patterns[i].exact.is_some());
-        let cased_keys: Vec<&str> = cased_ids
-            .iter()
-            .map(|&i| patterns[i].exact.as_deref().unwrap_or_default())
-            .collect();
-        let caseless_keys: Vec<&str> = caseless_ids.iter().map(|&i| keys[i].as_str()).collect();
-        let build = |k: &[&str]| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(k)
-                .map_err(|e| Error::Gazetteer {
-                    source_name: "gazetteer".into(),
-                    line: 0,
-                    message: format!("cannot compile the aliases: {e}"),
-                })
-        };
-        let (cased, caseless) = rayon::join(|| build(&cased_keys), || build(&caseless_keys));
+        let mut trie = Trie::new();
+        for (i, key) in keys.iter().enumerate() {
+            // a pattern without a letter or digit (" - ") cannot name anything: not matched
+            trie.insert(key, i as u32);
+        }
         Ok(Matcher {
-            cased: cased?,
-            cased_ids,
-            caseless: caseless?,
-            caseless_ids,
+            trie,
+            keys,
             patterns,
             entities,
         })
+    }
+
+    #[doc(hidden)]
+    pub fn debug_atoms(&self, text: &str) -> usize {
+        Atoms::new(text, 0).map(|a| a.hash as usize & 1).sum()
     }
 
     /// Entities in index order (sorted by id).
@@ -435,37 +443,66 @@ impl Matcher {
         &self.entities
     }
 
+    /// The first pattern (lowest index) of trie node `node` that `text[s..e]` satisfies.
+    fn accept(&self, text: &str, node: u32, s: usize, e: usize) -> Option<usize> {
+        let surface = &text[s..e];
+        let p = self
+            .trie
+            .terminals(node)
+            .iter()
+            .map(|&p| p as usize)
+            .find(|&p| match &self.patterns[p].exact {
+                Some(exact) => surface == exact,
+                None => folds_to(surface, &self.keys[p]),
+            })?;
+        at_boundary(text, s, e).then_some(p)
+    }
+
     /// Mentions in `text` (already normalized with this matcher's style), in order.
     pub fn find(&self, text: &str) -> Vec<Match> {
-        let folded = fold_case(text);
-        // 1. every candidate that respects syllable boundaries: cased aliases as written,
-        //    the others in the folded text (folding keeps byte offsets)
-        let mut cands: Vec<(usize, usize, usize)> = Vec::new();
-        let found = self
-            .cased
-            .find_overlapping_iter(text)
-            .map(|m| (m, &self.cased_ids))
-            .chain(
-                self.caseless
-                    .find_overlapping_iter(&folded)
-                    .map(|m| (m, &self.caseless_ids)),
-            );
-        for (m, ids) in found {
-            let (s, e) = (m.start(), m.end());
-            if at_boundary(text, s, e) {
-                cands.push((s, e, ids[m.pattern().as_usize()]));
+        self.finish(text, &self.select(text))
+    }
+
+    /// `(start, end, pattern)` of the selected candidates, in order.
+    fn select(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        // 1-2. leftmost-longest among the candidates that satisfy their case policy and
+        //      syllable boundaries: from each atom a name starts with, the longest accepted path
+        let mut chosen: Vec<(usize, usize, usize)> = Vec::new();
+        let mut atoms = Atoms::new(text, 0);
+        // the atom after a failed walk's start, already read by the walk
+        let mut peeked = None;
+        while let Some(first) = peeked.take().or_else(|| atoms.next()) {
+            let Some(mut node) = self.trie.root(&first) else {
+                continue;
+            };
+            let s = first.start;
+            let mut best = self
+                .accept(text, node, s, first.end)
+                .map(|p| (first.end, p));
+            let mut second = None;
+            for a in Atoms::new(text, first.end) {
+                second.get_or_insert(a);
+                let Some(next) = self.trie.step(node, &a) else {
+                    break;
+                };
+                node = next;
+                if let Some(p) = self.accept(text, node, s, a.end) {
+                    best = Some((a.end, p));
+                }
+            }
+            if let Some((e, p)) = best {
+                chosen.push((s, e, p));
+                atoms = Atoms::new(text, e);
+            } else if let Some(a) = second {
+                atoms = Atoms::new(text, a.end);
+                peeked = Some(a);
             }
         }
-        // 2. leftmost-longest selection
-        cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-        let mut chosen: Vec<(usize, usize, usize)> = Vec::with_capacity(cands.len());
-        let mut last_end = 0;
-        for c in cands {
-            if c.0 >= last_end {
-                last_end = c.1;
-                chosen.push(c);
-            }
-        }
+        chosen
+    }
+
+    /// Apply the rules that look at neighbours and context to the selected candidates.
+    fn finish(&self, text: &str, chosen: &[(usize, usize, usize)]) -> Vec<Match> {
         // 3. compound short forms need a country next to them across a hyphen; stops yield nothing
         let is_country = |p: usize| match self.patterns[p].target {
             Target::Entity { index, .. } => {
@@ -645,6 +682,15 @@ fn in_domain(text: &str, s: usize, e: usize) -> bool {
     tld || host
 }
 
+/// `surface` case-folds (as [`fold_case`]) to exactly `key`.
+fn folds_to(surface: &str, key: &str) -> bool {
+    surface.len() == key.len()
+        && surface
+            .chars()
+            .zip(key.chars())
+            .all(|(a, b)| lower_same_len(a) == b)
+}
+
 fn is_combining(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}')
 }
@@ -656,6 +702,86 @@ fn hyphen_between(text: &str, a: usize, b: usize) -> bool {
     }
     let gap = text[a..b].trim();
     matches!(gap, "-" | "–" | "—" | "‐")
+}
+
+#[cfg(test)]
+pub(crate) mod reference {
+    //! The matcher as it was first written (two Aho-Corasick automata reporting every overlapping
+    //! occurrence, then boundary and case checks, then leftmost-longest selection), kept to check
+    //! the trie against.
+    use aho_corasick::{AhoCorasick, MatchKind};
+
+    use super::{at_boundary, fold_case, Match, Matcher};
+
+    pub struct Reference<'m> {
+        m: &'m Matcher,
+        cased: AhoCorasick,
+        cased_ids: Vec<usize>,
+        caseless: AhoCorasick,
+        caseless_ids: Vec<usize>,
+    }
+
+    impl<'m> Reference<'m> {
+        pub fn new(m: &'m Matcher) -> Reference<'m> {
+            // patterns without a letter or digit are not matched by either
+            let usable: Vec<usize> = (0..m.patterns.len())
+                .filter(|&i| m.keys[i].chars().any(super::trie::is_word_char))
+                .collect();
+            let (cased_ids, caseless_ids): (Vec<usize>, Vec<usize>) = usable
+                .into_iter()
+                .partition(|&i| m.patterns[i].exact.is_some());
+            let build = |keys: Vec<&str>| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(keys)
+                    .expect("compiles")
+            };
+            let cased = build(
+                cased_ids
+                    .iter()
+                    .map(|&i| m.patterns[i].exact.as_deref().unwrap_or_default())
+                    .collect(),
+            );
+            let caseless = build(caseless_ids.iter().map(|&i| m.keys[i].as_str()).collect());
+            Reference {
+                m,
+                cased,
+                cased_ids,
+                caseless,
+                caseless_ids,
+            }
+        }
+
+        pub fn find(&self, text: &str) -> Vec<Match> {
+            let folded = fold_case(text);
+            let mut cands: Vec<(usize, usize, usize)> = Vec::new();
+            let found = self
+                .cased
+                .find_overlapping_iter(text)
+                .map(|m| (m, &self.cased_ids))
+                .chain(
+                    self.caseless
+                        .find_overlapping_iter(&folded)
+                        .map(|m| (m, &self.caseless_ids)),
+                );
+            for (m, ids) in found {
+                let (s, e) = (m.start(), m.end());
+                if at_boundary(text, s, e) {
+                    cands.push((s, e, ids[m.pattern().as_usize()]));
+                }
+            }
+            cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+            let mut chosen: Vec<(usize, usize, usize)> = Vec::with_capacity(cands.len());
+            let mut last_end = 0;
+            for c in cands {
+                if c.0 >= last_end {
+                    last_end = c.1;
+                    chosen.push(c);
+                }
+            }
+            self.m.finish(text, &chosen)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -66,8 +66,65 @@ fn spans_ok(text: &str, spans: &[(usize, usize)]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The bundled gazetteer's matcher, built once for the tests.
+fn default_matcher() -> &'static Matcher {
+    static M: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        Matcher::new(Gazetteer::default_shared().expect("parses"), ToneStyle::Old)
+            .expect("compiles")
+    })
+}
+
+/// Text made of the bundled aliases and stop phrases (in their own, upper or lower case, cut
+/// short or not), trap words and separators glued in every way.
+fn alias_text() -> impl Strategy<Value = String> {
+    let g = Gazetteer::default_shared().expect("parses");
+    let mut names: Vec<String> = g
+        .entries()
+        .iter()
+        .flat_map(|e| e.aliases.iter().chain(&e.compound).cloned())
+        .collect();
+    names.extend(g.stop_phrases().iter().cloned());
+    names.sort();
+    let piece = prop_oneof![
+        6 => (proptest::sample::select(names), 0u8..6, 0usize..40).prop_map(|(n, case, cut)| {
+            let n = match case {
+                0 => n.to_lowercase(),
+                1 => n.to_uppercase(),
+                2 => n.chars().take(cut.max(1)).collect(),
+                _ => n,
+            };
+            n
+        }),
+        3 => proptest::sample::select(vec![
+            " ", " ", " ", "", "-", " - ", " – ", ".", ",", "  ", "\n", "/", "@", ".vn", "www.",
+            "chị ", "ông ", "Nguyễn ", "Anh ấy", " cho biết", "x", "1", "\u{301}", "\u{a0}", "(",
+        ])
+        .prop_map(String::from),
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_trie_matcher_agrees_with_the_automaton(text in alias_text()) {
+        static R: std::sync::OnceLock<crate::entities::reference::Reference<'static>> =
+            std::sync::OnceLock::new();
+        let m = default_matcher();
+        let reference = R.get_or_init(|| crate::entities::reference::Reference::new(m));
+        let text = normalize(&text, ToneStyle::Old);
+        prop_assert_eq!(m.find(&text), reference.find(&text), "{:?}", text);
+    }
+
+    #[test]
+    fn the_trie_matcher_agrees_on_any_text(text in vi_text()) {
+        let m = test_matcher();
+        let text = normalize(&text, ToneStyle::Old);
+        let reference = crate::entities::reference::Reference::new(&m);
+        prop_assert_eq!(m.find(&text), reference.find(&text), "{:?}", text);
+    }
 
     #[test]
     fn tokenize_fast_paths_agree_with_the_reference(text in vi_text()) {

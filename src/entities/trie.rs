@@ -1,0 +1,315 @@
+//! A syllable trie for the gazetteer: text is read as a sequence of *atoms* (a maximal run of
+//! letters, digits and combining marks, or one other non-space character), each hashed in its
+//! case-folded form, and a name is a path of atoms whose gaps (nothing or one space) must match.
+//! Matching only starts at atoms some name starts with (a bit filter and one hash look-up per
+//! atom), so the text is read once, without a folded copy.
+
+use rustc_hash::FxHashMap;
+
+use super::lower_same_len;
+
+const SEED: u64 = 0x243F_6A88_85A3_08D3;
+const MUL: u64 = 0x517C_C1B7_2722_0A95;
+
+/// Per character: cheap, since every trie match is verified on the text.
+#[inline(always)]
+fn mix(h: u64, x: u32) -> u64 {
+    h.rotate_left(7) ^ u64::from(x)
+}
+
+/// Per atom: spread the bits (the filter uses the top ones).
+#[inline(always)]
+fn finish(h: u64) -> u64 {
+    h.wrapping_mul(MUL)
+}
+
+/// Letters, digits and combining marks glue into one atom.
+#[cfg(test)]
+pub(super) fn is_word_char(c: char) -> bool {
+    word_fold(c as u32) != 0
+}
+
+/// ASCII bytes: their lower case when a letter or digit, 0 otherwise.
+static ASCII_WORD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
+/// The case-folded code point (as [`super::lower_same_len`]) of a letter, digit or combining
+/// mark, 0 for any other character.
+#[inline(always)]
+fn word_fold(u: u32) -> u32 {
+    match u {
+        0..=0x7F => u32::from(ASCII_WORD[u as usize]),
+        // Latin Extended Additional: Ạ/ạ ... Ỹ/ỹ alternate upper (even) / lower (odd)
+        0x1EA0..=0x1EF9 => u | 1,
+        0xC0..=0xDE if u != 0xD7 => u + 0x20,
+        0xDF..=0xFF if u != 0xF7 => u,
+        0x300..=0x36F => u,
+        0x2000..=0x206F => 0,
+        _ => {
+            let c = to_char(u);
+            if c.is_alphanumeric() {
+                lower_same_len(c) as u32
+            } else {
+                0
+            }
+        }
+    }
+}
+
+/// What separates an atom from the one before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Gap {
+    None = 1,
+    Space = 2,
+    Other = 3,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Atom {
+    pub start: usize,
+    pub end: usize,
+    pub hash: u64,
+    pub gap: Gap,
+    pub word: bool,
+}
+
+/// The atoms of `text` from byte `at` on (`at` must be a char boundary).
+pub(super) struct Atoms<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+/// The code point starting at byte `i` of valid UTF-8, and its length.
+#[inline(always)]
+fn decode(bytes: &[u8], i: usize) -> (u32, usize) {
+    let b0 = u32::from(bytes[i]);
+    let cont = |k: usize| u32::from(bytes[i + k] & 0x3F);
+    match b0 {
+        0..=0x7F => (b0, 1),
+        0x80..=0xDF => (((b0 & 0x1F) << 6) | cont(1), 2),
+        0xE0..=0xEF => (((b0 & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3),
+        _ => (
+            ((b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
+            4,
+        ),
+    }
+}
+
+#[inline(always)]
+fn to_char(u: u32) -> char {
+    char::from_u32(u).unwrap_or('\u{FFFD}')
+}
+
+/// The case-folded code point (as [`super::lower_same_len`]).
+#[inline(always)]
+fn fold(u: u32) -> u32 {
+    super::lower_fast(u).unwrap_or_else(|| lower_same_len(to_char(u)) as u32)
+}
+
+impl<'a> Atoms<'a> {
+    pub fn new(text: &'a str, at: usize) -> Atoms<'a> {
+        Atoms {
+            bytes: text.as_bytes(),
+            pos: at,
+        }
+    }
+}
+
+impl Iterator for Atoms<'_> {
+    type Item = Atom;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Atom> {
+        let bytes = self.bytes;
+        let from = self.pos;
+        let mut i = from;
+        // the gap: whitespace before the atom
+        let (first, n) = loop {
+            let &b = bytes.get(i)?;
+            if b < 0x80 {
+                if b == b' ' || b.is_ascii_whitespace() {
+                    i += 1;
+                    continue;
+                }
+                break (u32::from(b), 1);
+            }
+            let (u, n) = decode(bytes, i);
+            if to_char(u).is_whitespace() {
+                i += n;
+                continue;
+            }
+            break (u, n);
+        };
+        let gap = match i - from {
+            0 => Gap::None,
+            1 if bytes[from] == b' ' => Gap::Space,
+            _ => Gap::Other,
+        };
+        let start = i;
+        let folded = word_fold(first);
+        if folded == 0 {
+            self.pos = i + n;
+            return Some(Atom {
+                start,
+                end: i + n,
+                hash: finish(mix(SEED, fold(first))),
+                gap,
+                word: false,
+            });
+        }
+        let mut h = mix(SEED, folded);
+        i += n;
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                let l = ASCII_WORD[b as usize];
+                if l == 0 {
+                    break;
+                }
+                h = mix(h, u32::from(l));
+                i += 1;
+            } else {
+                let (u, n) = decode(bytes, i);
+                let l = word_fold(u);
+                if l == 0 {
+                    break;
+                }
+                h = mix(h, l);
+                i += n;
+            }
+        }
+        self.pos = i;
+        Some(Atom {
+            start,
+            end: i,
+            hash: finish(h),
+            gap,
+            word: true,
+        })
+    }
+}
+
+/// Names as atom paths; a node's terminal list holds pattern indices in increasing order.
+#[derive(Default)]
+pub(super) struct Trie {
+    /// first atom hash -> node
+    roots: FxHashMap<u64, u32>,
+    /// (node, atom hash with its gap) -> node
+    edges: FxHashMap<(u32, u64), u32>,
+    /// per node: the patterns ending there
+    terminals: Vec<Vec<u32>>,
+    /// one bit per root hash (low 16 bits): most atoms are rejected here
+    filter: Vec<u64>,
+}
+
+const FILTER_BITS: u32 = 16;
+
+#[inline(always)]
+fn filter_slot(hash: u64) -> (usize, u64) {
+    let k = (hash >> (64 - FILTER_BITS)) as usize;
+    (k >> 6, 1u64 << (k & 63))
+}
+
+#[inline(always)]
+fn edge_key(a: &Atom) -> u64 {
+    (a.hash << 2) | a.gap as u64
+}
+
+impl Trie {
+    pub fn new() -> Trie {
+        Trie {
+            filter: vec![0; 1 << (FILTER_BITS - 6)],
+            terminals: vec![Vec::new()], // node 0: unused, so that 0 is never a child
+            ..Trie::default()
+        }
+    }
+
+    /// Add `key` (its atoms) as pattern `pattern`; false when it has no letter or digit.
+    pub fn insert(&mut self, key: &str, pattern: u32) -> bool {
+        let atoms: Vec<Atom> = Atoms::new(key, 0).collect();
+        if !atoms.iter().any(|a| a.word) {
+            return false;
+        }
+        let mut node = 0u32;
+        for (k, a) in atoms.iter().enumerate() {
+            let next = self.terminals.len() as u32;
+            let slot = if k == 0 {
+                let (w, bit) = filter_slot(a.hash);
+                self.filter[w] |= bit;
+                self.roots.entry(a.hash).or_insert(next)
+            } else {
+                self.edges.entry((node, edge_key(a))).or_insert(next)
+            };
+            node = *slot;
+            if node == next {
+                self.terminals.push(Vec::new());
+            }
+        }
+        let t = &mut self.terminals[node as usize];
+        t.push(pattern);
+        t.sort_unstable();
+        t.dedup();
+        true
+    }
+
+    /// The node of a name starting with `a`, if any.
+    #[inline]
+    pub fn root(&self, a: &Atom) -> Option<u32> {
+        let (w, bit) = filter_slot(a.hash);
+        if self.filter[w] & bit == 0 {
+            return None;
+        }
+        self.roots.get(&a.hash).copied()
+    }
+
+    #[inline]
+    pub fn step(&self, node: u32, a: &Atom) -> Option<u32> {
+        self.edges.get(&(node, edge_key(a))).copied()
+    }
+
+    pub fn terminals(&self, node: u32) -> &[u32] {
+        &self.terminals[node as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(text: &str) -> Vec<(&str, Gap)> {
+        Atoms::new(text, 0)
+            .map(|a| (&text[a.start..a.end], a.gap))
+            .collect()
+    }
+
+    #[test]
+    fn atoms_and_gaps() {
+        assert_eq!(
+            spans("Á - Âu,TP.HCM  G7\u{a0}x"),
+            vec![
+                ("Á", Gap::None),
+                ("-", Gap::Space),
+                ("Âu", Gap::Space),
+                (",", Gap::None),
+                ("TP", Gap::None),
+                (".", Gap::None),
+                ("HCM", Gap::None),
+                ("G7", Gap::Other),
+                ("x", Gap::Other),
+            ]
+        );
+        let h = |s: &str| Atoms::new(s, 0).next().map(|a| a.hash);
+        assert_eq!(h("Việt"), h("VIỆT"));
+        assert_ne!(h("Việt"), h("Viết"));
+        assert_eq!(Atoms::new("  ", 0).next().map(|a| a.start), None);
+    }
+}
