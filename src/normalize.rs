@@ -91,7 +91,104 @@ pub fn is_blank(text: &str) -> bool {
 }
 
 /// Normalize `text`; see the module documentation.
+///
+/// Lines that need nothing (no mapped character, nothing that could be non-NFC, no extra space,
+/// no tone mark that could move) are copied as they are; the others go through
+/// [`normalize_slow`]. Both give the same result (a property test checks it).
 pub fn normalize(text: &str, style: ToneStyle) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.split('\n').peekable();
+    while let Some(mut line) = lines.next() {
+        if lines.peek().is_some() {
+            line = line.strip_suffix('\r').unwrap_or(line); // CRLF -> LF
+        }
+        if line_is_normal(line.as_bytes()) {
+            out.push_str(line);
+        } else {
+            out.push_str(&normalize_slow(line, style));
+        }
+        if lines.peek().is_some() {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The code point starting at byte `i` of valid UTF-8, and its length.
+#[inline(always)]
+fn decode(bytes: &[u8], i: usize) -> (u32, usize) {
+    let b0 = u32::from(bytes[i]);
+    let cont = |k: usize| u32::from(bytes[i + k] & 0x3F);
+    match b0 {
+        0..=0x7F => (b0, 1),
+        0x80..=0xDF => (((b0 & 0x1F) << 6) | cont(1), 2),
+        0xE0..=0xEF => (((b0 & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3),
+        _ => (
+            ((b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
+            4,
+        ),
+    }
+}
+
+/// `line` (no '\n') is already normalized, whatever the tone style: a conservative byte scan.
+fn line_is_normal(line: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (line.first(), line.last()) else {
+        return true;
+    };
+    if first == b' ' || last == b' ' {
+        return false;
+    }
+    let ascii_letter_at = |j: usize| line.get(j).is_some_and(|b| b.is_ascii_alphabetic());
+    let mut prev = 0u8;
+    let mut i = 0;
+    while i < line.len() {
+        let b = line[i];
+        if b < 0x80 {
+            if b < 0x20 || b == 0x7F || (b == b' ' && prev == b' ') {
+                return false;
+            }
+            prev = b;
+            i += 1;
+            continue;
+        }
+        let (u, n) = decode(line, i);
+        // characters that map to nothing else and are NFC whatever surrounds them
+        let keep = matches!(u, 0xA1..=0x24F | 0x1E00..=0x1EFF | 0x2010..=0x2027 | 0x2030..=0x205E)
+            && !matches!(u, 0xAD | 0xD0 | 0xF0 | 0x189);
+        if !keep {
+            return false;
+        }
+        // a toned vowel that may end an oa/oe/uy cluster written in either style
+        let c = char::from_u32(u).unwrap_or(' ');
+        // the run of letters may end there (a non-ASCII character might not be a letter)
+        let ends_run = |j: usize| !ascii_letter_at(j);
+        let second = match prev {
+            b'o' | b'O' => is_a_e_or_y(c) && !matches!(c, 'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ'),
+            b'u' | b'U' => matches!(c, 'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ' | 'Ỳ' | 'Ý' | 'Ỷ' | 'Ỹ' | 'Ỵ'),
+            _ => false,
+        };
+        if second && ends_run(i + n) {
+            return false;
+        }
+        let next = line.get(i + n).copied().unwrap_or(0);
+        let first = is_o_or_u(c)
+            && if matches!(c, 'ù' | 'ú' | 'ủ' | 'ũ' | 'ụ' | 'Ù' | 'Ú' | 'Ủ' | 'Ũ' | 'Ụ')
+            {
+                matches!(next, b'y' | b'Y')
+            } else {
+                matches!(next, b'a' | b'e' | b'A' | b'E')
+            };
+        if first && ends_run(i + n + 1) {
+            return false;
+        }
+        prev = line[i + n - 1];
+        i += n;
+    }
+    true
+}
+
+/// Normalize `text` character by character (see [`normalize`]).
+pub fn normalize_slow(text: &str, style: ToneStyle) -> String {
     // one scan: does anything need mapping, could anything be non-NFC?
     let (mut needs_map, mut maybe_not_nfc) = (false, false);
     if !text.is_ascii() {

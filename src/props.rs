@@ -36,6 +36,63 @@ fn vi_text() -> impl Strategy<Value = String> {
     proptest::collection::vec(piece, 0..160).prop_map(|v| v.concat())
 }
 
+/// Syllables with oa/oe/uy clusters toned either way, qu-, capitals and glued punctuation.
+fn tone_words() -> impl Strategy<Value = String> {
+    let piece = proptest::sample::select(vec![
+        "hòa",
+        "hoà",
+        "HÒA",
+        "HOÀ",
+        "khỏe",
+        "khoẻ",
+        "thủy",
+        "thuỷ",
+        "quý",
+        "quỳnh",
+        "toàn",
+        "hoạt",
+        "Hòa",
+        "Hoà",
+        "oà",
+        "òa",
+        "uỷ",
+        "ủy",
+        "Thuỵ",
+        "xoè",
+        "xòe",
+        "hoá",
+        "hóa",
+        "ho",
+        "à",
+        " ",
+        " ",
+        "\n",
+        ".",
+        "“",
+        "-",
+        "hoà-bình",
+        "Hoà”",
+        "a",
+        "y",
+        "e",
+        "o",
+        "u",
+        "ò",
+        "ụ",
+        "ỵ",
+        "ẹ",
+        "\u{0301}",
+        "qu",
+        "Qu",
+        "ươ",
+        "ứa",
+        "óa",
+        "óay",
+        "oày",
+    ]);
+    proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
 fn test_matcher() -> Matcher {
     let mut g = Gazetteer::default();
     g.add_jsonl(
@@ -153,6 +210,15 @@ proptest! {
             text.push_str(s);
         }
         prop_assert_eq!(tokenize(&text), crate::tokenize::tokenize_reference(&text));
+    }
+
+    #[test]
+    fn normalize_fast_lines_agree_with_the_slow_path(text in vi_text(), words in tone_words()) {
+        for t in [&text, &words] {
+            for style in [ToneStyle::Old, ToneStyle::New] {
+                prop_assert_eq!(normalize(t, style), crate::normalize::normalize_slow(t, style));
+            }
+        }
     }
 
     #[test]
