@@ -209,32 +209,40 @@ impl Gazetteer {
 /// Case-fold keeping byte offsets: a character is lowercased only when its lowercase is a single
 /// character of the same UTF-8 length (true of all Vietnamese letters).
 pub fn fold_case(text: &str) -> String {
+    // a copy of the bytes, with the characters that change rewritten in place (same length)
     let mut out = String::with_capacity(text.len());
     let bytes = text.as_bytes();
+    let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // ASCII runs are lowered byte by byte
-        let run = bytes[i..].iter().take_while(|b| b.is_ascii()).count();
-        if run > 0 {
-            out.extend(
-                bytes[i..i + run]
-                    .iter()
-                    .map(|b| char::from(b.to_ascii_lowercase())),
-            );
-            i += run;
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_uppercase() {
+                out.push_str(&text[copied..i]);
+                out.push(char::from(b.to_ascii_lowercase()));
+                copied = i + 1;
+            }
+            i += 1;
             continue;
         }
         let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-        out.push(lower_same_len(c));
-        i += c.len_utf8();
+        let n = c.len_utf8();
+        let l = lower_same_len(c);
+        if l != c {
+            out.push_str(&text[copied..i]);
+            out.push(l);
+            copied = i + n;
+        }
+        i += n;
     }
+    out.push_str(&text[copied..]);
     out
 }
 
 /// The lowercase of `c` if it is one character of the same UTF-8 length, else `c`; fast for
 /// the letters of Vietnamese.
 #[inline]
-fn lower_same_len(c: char) -> char {
+pub(crate) fn lower_same_len(c: char) -> char {
     match lower_fast(c as u32) {
         Some(l) => char::from_u32(l).unwrap_or(c),
         None => lower_slow(c),

@@ -213,6 +213,12 @@ proptest! {
     }
 
     #[test]
+    fn fold_case_lowers_each_character_in_place(text in vi_text()) {
+        let want: String = text.chars().map(crate::entities::lower_same_len).collect();
+        prop_assert_eq!(crate::entities::fold_case(&text), want);
+    }
+
+    #[test]
     fn normalize_fast_lines_agree_with_the_slow_path(text in vi_text(), words in tone_words()) {
         for t in [&text, &words] {
             for style in [ToneStyle::Old, ToneStyle::New] {
