@@ -1,18 +1,20 @@
 //! Corpus-level evidence: near-duplicate articles and lines that repeat across articles.
 //!
 //! Near-duplicates (the same wire story republished by several outlets) are found with MinHash
-//! over syllable 5-shingles and an LSH index (the `gaoya` crate, seeded, so the result is the same
-//! on every run and thread count); each group's representative is its first document in input
+//! over syllable 5-shingles (fixed seeds, so the result is the same on every run and thread
+//! count) and LSH banding: documents whose signatures agree on a whole band
+//! are candidates, and candidates whose signatures agree on at least `threshold` of their values
+//! are linked; each connected group's representative is its first document in input order.
 //! order. Lines that repeat in several groups and read like furniture (no sentence punctuation)
 //! are site furniture: a site prints them under every article, a republished story only once.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use gaoya::minhash::{calculate_minhash_params, MinHashIndex, MinHasher, MinHasher32};
 use rayon::prelude::*;
 
 use crate::entities::fold_case;
+use crate::entities::trie::Atoms;
 
 const NUM_HASHES: usize = 64;
 const SHINGLE: usize = 5;
@@ -23,29 +25,84 @@ const SAMPLE_MOD: u64 = 4;
 /// Texts with fewer shingles keep them all (a sample of a short text is too small to compare).
 const SAMPLE_FROM: usize = 256;
 
-/// Hashes of the syllable 5-shingles of `text` (case-folded, punctuation trimmed), sampled for
-/// long texts; a text with fewer syllables is one shingle; empty texts have none.
+/// Hashes of the syllable 5-shingles of `text` (case-folded syllables: runs of letters and
+/// digits), sampled for long texts; a text with fewer syllables is one shingle; empty texts have
+/// none.
 fn shingles(text: &str) -> Vec<u64> {
-    let folded = fold_case(text);
-    let syl: Vec<&str> = folded
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
+    let syl: Vec<u64> = Atoms::new(text, 0)
+        .filter(|a| a.word)
+        .map(|a| a.hash)
         .collect();
     if syl.is_empty() {
         return Vec::new();
     }
     let n = SHINGLE.min(syl.len());
     let all = syl.windows(n).map(|w| {
-        let mut h = DefaultHasher::new();
-        w.hash(&mut h);
-        h.finish()
+        let h = w.iter().fold(0x9E37_79B9_7F4A_7C15u64, |h, &x| {
+            (h.rotate_left(23) ^ x).wrapping_mul(MUL)
+        });
+        mix64(h)
     });
-    let all: Vec<u64> = all.collect();
-    if all.len() < SAMPLE_FROM {
-        return all;
+    if syl.len() - n + 1 < SAMPLE_FROM {
+        return all.collect();
     }
-    all.into_iter().filter(|h| h % SAMPLE_MOD == 0).collect()
+    all.filter(|h| h % SAMPLE_MOD == 0).collect()
+}
+
+const MUL: u64 = 0xBF58_476D_1CE4_E5B9;
+
+/// The SplitMix64 finalizer: every output bit depends on every input bit.
+fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(MUL);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Bands and rows per band for `n` hashes: the most rows per band that still make a pair of
+/// similarity `s` a candidate with probability above `p` (the usual LSH S-curve).
+fn bands_and_rows(s: f64, n: usize, p: f64) -> (usize, usize) {
+    let proba = |b: usize, r: usize| 1.0 - (1.0 - s.powi(r as i32)).powi(b as i32);
+    let (mut b, mut r) = (n, 1);
+    while b > 1 {
+        let (b1, r1) = (n / (r + 1), r + 1);
+        if proba(b1, r1) > p {
+            (b, r) = (b1, r1);
+        } else {
+            break;
+        }
+    }
+    (b, r)
+}
+
+/// MinHash with `n` multiply-shift hash functions (odd multipliers and xor seeds drawn from a
+/// fixed SplitMix64 sequence): value `k` of a signature is the least top half of
+/// `(x ^ seed_k) * mult_k` over the shingle hashes `x`.
+struct MinHasher {
+    seeds: Vec<u64>,
+    mults: Vec<u64>,
+}
+
+impl MinHasher {
+    fn new(n: usize) -> MinHasher {
+        let mut state = 0x005E_ED0F_D0C5_u64;
+        let mut next = || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            mix64(state)
+        };
+        let seeds = (0..n).map(|_| next()).collect();
+        let mults = (0..n).map(|_| next() | 1).collect();
+        MinHasher { seeds, mults }
+    }
+
+    fn signature(&self, shingles: &[u64]) -> Vec<u32> {
+        let mut sig = vec![u32::MAX; self.seeds.len()];
+        for &x in shingles {
+            for ((v, &s), &m) in sig.iter_mut().zip(&self.seeds).zip(&self.mults) {
+                *v = (*v).min(((x ^ s).wrapping_mul(m) >> 32) as u32);
+            }
+        }
+        sig
+    }
 }
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -56,39 +113,72 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
+/// Join the groups of `a` and `b`; the smaller index represents the group. False when they
+/// were already one group.
+fn union(parent: &mut [usize], a: usize, b: usize) -> bool {
+    let (a, b) = (find(parent, a), find(parent, b));
+    if a == b {
+        return false;
+    }
+    parent[a.max(b)] = a.min(b);
+    true
+}
+
 /// For each text, the index of the first text of its near-duplicate group, or `None` when it is
 /// the first (or alone). `threshold` is the estimated Jaccard similarity of shingle sets.
 pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<Option<usize>> {
-    // the index wants signatures of exactly bands × width hashes
-    let (bands, width) = calculate_minhash_params(threshold, NUM_HASHES);
-    let hasher = MinHasher32::new(bands * width);
+    // every pair at the threshold is a candidate with probability 0.99
+    let (bands, width) = bands_and_rows(threshold, NUM_HASHES, 0.99);
+    let n_hashes = bands * width;
+    let hasher = MinHasher::new(n_hashes);
     let sigs: Vec<Option<Vec<u32>>> = texts
         .par_iter()
         .map(|t| {
             let sh = shingles(t);
-            (!sh.is_empty()).then(|| hasher.create_signature(sh.into_iter()))
+            (!sh.is_empty()).then(|| hasher.signature(&sh))
         })
         .collect();
-    let mut index: MinHashIndex<u32, usize> = MinHashIndex::new(bands, width, threshold);
-    for (i, s) in sigs.iter().enumerate() {
-        if let Some(s) = s {
-            index.insert(i, s.clone());
+    // (band, the band's values, document), sorted: a run with equal band values is a bucket
+    let mut keys: Vec<(usize, &[u32], usize)> = sigs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.as_ref().map(|s| (i, s)))
+        .flat_map(|(i, s)| (0..bands).map(move |b| (b, &s[b * width..(b + 1) * width], i)))
+        .collect();
+    keys.par_sort_unstable();
+    let buckets: Vec<&[(usize, &[u32], usize)]> = keys
+        .chunk_by(|x, y| x.0 == y.0 && x.1 == y.1)
+        .filter(|c| c.len() > 1)
+        .collect();
+    let similar = |i: usize, j: usize| match (&sigs[i], &sigs[j]) {
+        (Some(a), Some(b)) => {
+            let same = a.iter().zip(b).filter(|(x, y)| x == y).count();
+            same as f64 / n_hashes as f64 >= threshold
         }
-    }
-    let similar: Vec<Vec<usize>> = sigs
+        _ => false,
+    };
+    // per bucket, the links that join groups (links inside a group already joined are skipped:
+    // the groups are the same whichever links join them)
+    let links: Vec<Vec<(usize, usize)>> = buckets
         .par_iter()
-        .map(|s| match s {
-            Some(s) => index.query_owned(s).into_iter().collect(),
-            None => Vec::new(),
+        .map(|bucket| {
+            let docs: Vec<usize> = bucket.iter().map(|x| x.2).collect();
+            let mut local: Vec<usize> = (0..docs.len()).collect();
+            let mut out = Vec::new();
+            for a in 0..docs.len() {
+                for b in a + 1..docs.len() {
+                    if find(&mut local, a) != find(&mut local, b) && similar(docs[a], docs[b]) {
+                        union(&mut local, a, b);
+                        out.push((docs[a], docs[b]));
+                    }
+                }
+            }
+            out
         })
         .collect();
     let mut parent: Vec<usize> = (0..texts.len()).collect();
-    for (i, sim) in similar.iter().enumerate() {
-        for &j in sim {
-            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-            let (lo, hi) = (a.min(b), a.max(b));
-            parent[hi] = lo; // the smaller index is the representative
-        }
+    for (a, b) in links.into_iter().flatten() {
+        union(&mut parent, a, b);
     }
     (0..texts.len())
         .map(|i| {
@@ -140,6 +230,36 @@ mod tests {
             near_duplicates(&[c, a, "", b, a], 0.7),
             vec![None, None, None, Some(1), Some(1)]
         );
+    }
+
+    #[test]
+    fn bands_and_rows_follow_the_s_curve() {
+        assert_eq!(bands_and_rows(0.5, 64, 0.99), (32, 2));
+        assert_eq!(bands_and_rows(0.9, 64, 0.99), (9, 7));
+        // a signature agrees with itself and rarely with an unrelated one
+        let h = MinHasher::new(64);
+        let a: Vec<u64> = (0..200).map(mix64).collect();
+        let b: Vec<u64> = (1000..1200).map(mix64).collect();
+        assert_eq!(h.signature(&a), h.signature(&a));
+        let same = h
+            .signature(&a)
+            .iter()
+            .zip(h.signature(&b))
+            .filter(|(x, y)| **x == *y)
+            .count();
+        assert!(same <= 2, "{same}");
+        // the share of equal values estimates the Jaccard similarity (here 750 / 1250 = 0.6)
+        let h = MinHasher::new(512);
+        let a: Vec<u64> = (0..1000).map(mix64).collect();
+        let b: Vec<u64> = (250..1250).map(mix64).collect();
+        let same = h
+            .signature(&a)
+            .iter()
+            .zip(h.signature(&b))
+            .filter(|(x, y)| **x == *y)
+            .count();
+        let est = same as f64 / 512.0;
+        assert!((est - 0.6).abs() < 0.08, "{est}");
     }
 
     #[test]

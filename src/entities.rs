@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-mod trie;
+pub(crate) mod trie;
 use trie::{Atoms, Trie};
 
 use crate::error::{Error, Result};

@@ -68,14 +68,14 @@ fn word_fold(u: u32) -> u32 {
 
 /// What separates an atom from the one before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Gap {
+pub(crate) enum Gap {
     None = 1,
     Space = 2,
     Other = 3,
 }
 
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Atom {
+pub(crate) struct Atom {
     pub start: usize,
     pub end: usize,
     pub hash: u64,
@@ -84,7 +84,7 @@ pub(super) struct Atom {
 }
 
 /// The atoms of `text` from byte `at` on (`at` must be a char boundary).
-pub(super) struct Atoms<'a> {
+pub(crate) struct Atoms<'a> {
     bytes: &'a [u8],
     pos: usize,
 }
