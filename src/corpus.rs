@@ -361,7 +361,11 @@ pub fn process(
             let r = p.map(|mut p| {
                 if !site.is_empty() {
                     p.cleaned
-                        .drop_lines(Reason::SiteFurniture, |l| site.contains(&line_key(l)));
+                        // only candidate lines were counted (and a line reads the same
+                        // case-folded only as another candidate)
+                        .drop_lines(Reason::SiteFurniture, |l| {
+                            furniture_candidate(l) && site.contains(&line_key(l))
+                        });
                 }
                 let mut doc = analyze(p.id, p.cleaned, p.invalid_bytes, matcher);
                 if let Some(d) = p.date {
