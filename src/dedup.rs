@@ -2,10 +2,10 @@
 //!
 //! Near-duplicates (the same wire story republished by several outlets) are found with MinHash
 //! over syllable 5-shingles (fixed seeds, so the result is the same on every run and thread
-//! count) and LSH banding: documents whose signatures agree on a whole band
-//! are candidates, and candidates whose signatures agree on at least `threshold` of their values
-//! are linked; each connected group's representative is its first document in input order.
-//! order. Lines that repeat in several groups and read like furniture (no sentence punctuation)
+//! count) and LSH banding: documents whose signatures agree on a whole band (compared by a
+//! 64-bit hash of the band) are candidates, and candidates whose signatures agree on at least
+//! `threshold` of their values are linked; each connected group's representative is its first
+//! document in input order. Lines that repeat in several groups and read like furniture (no sentence punctuation)
 //! are site furniture: a site prints them under every article, a republished story only once.
 
 use std::collections::{HashMap, HashSet};
@@ -25,8 +25,9 @@ const SAMPLE_MOD: u64 = 4;
 /// Texts with fewer shingles keep them all (a sample of a short text is too small to compare).
 const SAMPLE_FROM: usize = 256;
 
-/// Hashes of the syllable 5-shingles of `text` (case-folded syllables: runs of letters and
-/// digits), sampled for long texts; a text with fewer syllables is one shingle; empty texts have
+/// Hashes of the syllable 5-shingles of `text` (case-folded syllables: runs of letters, digits
+/// and combining marks, so "12/4" or "TP.HCM" are two syllables; punctuation is left out),
+/// sampled for long texts; a text with fewer syllables is one shingle; empty texts have
 /// none.
 fn shingles(text: &str) -> Vec<u64> {
     let syl: Vec<u64> = Atoms::new(text, 0)
@@ -138,15 +139,29 @@ pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<Option<usize>> {
             (!sh.is_empty()).then(|| hasher.signature(&sh))
         })
         .collect();
-    // (band, the band's values, document), sorted: a run with equal band values is a bucket
-    let mut keys: Vec<(usize, &[u32], usize)> = sigs
+    // (band, hash of the band's values, document), sorted: a run with equal band hashes is a
+    // bucket (16 bytes per document and band; a hash collision only adds candidates to check)
+    let band_hash = |v: &[u32]| {
+        mix64(v.iter().fold(0u64, |h, &x| {
+            (h.rotate_left(17) ^ u64::from(x)).wrapping_mul(MUL)
+        }))
+    };
+    let mut keys: Vec<(u32, u64, u32)> = sigs
         .iter()
         .enumerate()
         .filter_map(|(i, s)| s.as_ref().map(|s| (i, s)))
-        .flat_map(|(i, s)| (0..bands).map(move |b| (b, &s[b * width..(b + 1) * width], i)))
+        .flat_map(|(i, s)| {
+            (0..bands).map(move |b| {
+                (
+                    b as u32,
+                    band_hash(&s[b * width..(b + 1) * width]),
+                    i as u32,
+                )
+            })
+        })
         .collect();
     keys.par_sort_unstable();
-    let buckets: Vec<&[(usize, &[u32], usize)]> = keys
+    let buckets: Vec<&[(u32, u64, u32)]> = keys
         .chunk_by(|x, y| x.0 == y.0 && x.1 == y.1)
         .filter(|c| c.len() > 1)
         .collect();
@@ -162,7 +177,7 @@ pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<Option<usize>> {
     let links: Vec<Vec<(usize, usize)>> = buckets
         .par_iter()
         .map(|bucket| {
-            let docs: Vec<usize> = bucket.iter().map(|x| x.2).collect();
+            let docs: Vec<usize> = bucket.iter().map(|x| x.2 as usize).collect();
             let mut local: Vec<usize> = (0..docs.len()).collect();
             let mut out = Vec::new();
             for a in 0..docs.len() {

@@ -441,11 +441,6 @@ impl Matcher {
         })
     }
 
-    #[doc(hidden)]
-    pub fn debug_atoms(&self, text: &str) -> usize {
-        Atoms::new(text, 0).map(|a| a.hash as usize & 1).sum()
-    }
-
     /// Entities in index order (sorted by id).
     pub fn entities(&self) -> &[EntityInfo] {
         &self.entities

@@ -11,16 +11,17 @@ use super::lower_same_len;
 const SEED: u64 = 0x243F_6A88_85A3_08D3;
 const MUL: u64 = 0x517C_C1B7_2722_0A95;
 
-/// Per character: cheap, since every trie match is verified on the text.
+/// Per character (FxHash's step: a multiply, so that syllables differing in a few bits do not
+/// collide; every trie match is verified on the text anyway).
 #[inline(always)]
 fn mix(h: u64, x: u32) -> u64 {
-    h.rotate_left(7) ^ u64::from(x)
+    (h.rotate_left(5) ^ u64::from(x)).wrapping_mul(MUL)
 }
 
 /// Per atom: spread the bits (the filter uses the top ones).
 #[inline(always)]
 fn finish(h: u64) -> u64 {
-    h.wrapping_mul(MUL)
+    (h ^ (h >> 29)).wrapping_mul(MUL)
 }
 
 /// Letters, digits and combining marks glue into one atom.
@@ -118,6 +119,7 @@ fn fold(u: u32) -> u32 {
 
 impl<'a> Atoms<'a> {
     pub fn new(text: &'a str, at: usize) -> Atoms<'a> {
+        debug_assert!(text.is_char_boundary(at));
         Atoms {
             bytes: text.as_bytes(),
             pos: at,
@@ -137,7 +139,7 @@ impl Iterator for Atoms<'_> {
         let (first, n) = loop {
             let &b = bytes.get(i)?;
             if b < 0x80 {
-                if b == b' ' || b.is_ascii_whitespace() {
+                if matches!(b, b'\t'..=b'\r' | b' ') {
                     i += 1;
                     continue;
                 }
