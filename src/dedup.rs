@@ -5,8 +5,9 @@
 //! count) and LSH banding: documents whose signatures agree on a whole band (compared by a
 //! 64-bit hash of the band) are candidates, and candidates whose signatures agree on at least
 //! `threshold` of their values are linked; each connected group's representative is its first
-//! document in input order. Lines that repeat in several groups and read like furniture (no sentence punctuation)
-//! are site furniture: a site prints them under every article, a republished story only once.
+//! document in input order. Lines that repeat in several groups and read like furniture (no
+//! sentence punctuation) are site furniture: a site prints them under every article, a
+//! republished story only once.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -38,12 +39,7 @@ fn shingles(text: &str) -> Vec<u64> {
         return Vec::new();
     }
     let n = SHINGLE.min(syl.len());
-    let all = syl.windows(n).map(|w| {
-        let h = w.iter().fold(0x9E37_79B9_7F4A_7C15u64, |h, &x| {
-            (h.rotate_left(23) ^ x).wrapping_mul(MUL)
-        });
-        mix64(h)
-    });
+    let all = syl.windows(n).map(|w| hash_seq(w.iter().copied()));
     if syl.len() - n + 1 < SAMPLE_FROM {
         return all.collect();
     }
@@ -51,6 +47,18 @@ fn shingles(text: &str) -> Vec<u64> {
 }
 
 const MUL: u64 = 0xBF58_476D_1CE4_E5B9;
+
+/// Hash of a sequence of values (order matters).
+fn hash_seq(values: impl Iterator<Item = u64>) -> u64 {
+    mix64(values.fold(0x9E37_79B9_7F4A_7C15, |h, x| {
+        (h.rotate_left(23) ^ x).wrapping_mul(MUL)
+    }))
+}
+
+/// How many positions two signatures agree on.
+fn agreement(a: &[u32], b: &[u32]) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x == y).count()
+}
 
 /// The SplitMix64 finalizer: every output bit depends on every input bit.
 fn mix64(mut z: u64) -> u64 {
@@ -114,15 +122,10 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
-/// Join the groups of `a` and `b`; the smaller index represents the group. False when they
-/// were already one group.
-fn union(parent: &mut [usize], a: usize, b: usize) -> bool {
+/// Join the groups of `a` and `b`; the smaller index represents the group.
+fn union(parent: &mut [usize], a: usize, b: usize) {
     let (a, b) = (find(parent, a), find(parent, b));
-    if a == b {
-        return false;
-    }
     parent[a.max(b)] = a.min(b);
-    true
 }
 
 /// For each text, the index of the first text of its near-duplicate group, or `None` when it is
@@ -141,11 +144,6 @@ pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<Option<usize>> {
         .collect();
     // (band, hash of the band's values, document), sorted: a run with equal band hashes is a
     // bucket (16 bytes per document and band; a hash collision only adds candidates to check)
-    let band_hash = |v: &[u32]| {
-        mix64(v.iter().fold(0u64, |h, &x| {
-            (h.rotate_left(17) ^ u64::from(x)).wrapping_mul(MUL)
-        }))
-    };
     let mut keys: Vec<(u32, u64, u32)> = sigs
         .iter()
         .enumerate()
@@ -154,7 +152,7 @@ pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<Option<usize>> {
             (0..bands).map(move |b| {
                 (
                     b as u32,
-                    band_hash(&s[b * width..(b + 1) * width]),
+                    hash_seq(s[b * width..(b + 1) * width].iter().map(|&x| u64::from(x))),
                     i as u32,
                 )
             })
@@ -166,10 +164,7 @@ pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<Option<usize>> {
         .filter(|c| c.len() > 1)
         .collect();
     let similar = |i: usize, j: usize| match (&sigs[i], &sigs[j]) {
-        (Some(a), Some(b)) => {
-            let same = a.iter().zip(b).filter(|(x, y)| x == y).count();
-            same as f64 / n_hashes as f64 >= threshold
-        }
+        (Some(a), Some(b)) => agreement(a, b) as f64 / n_hashes as f64 >= threshold,
         _ => false,
     };
     // per bucket, the links that join groups (links inside a group already joined are skipped:
@@ -256,23 +251,13 @@ mod tests {
         let a: Vec<u64> = (0..200).map(mix64).collect();
         let b: Vec<u64> = (1000..1200).map(mix64).collect();
         assert_eq!(h.signature(&a), h.signature(&a));
-        let same = h
-            .signature(&a)
-            .iter()
-            .zip(h.signature(&b))
-            .filter(|(x, y)| **x == *y)
-            .count();
+        let same = agreement(&h.signature(&a), &h.signature(&b));
         assert!(same <= 2, "{same}");
         // the share of equal values estimates the Jaccard similarity (here 750 / 1250 = 0.6)
         let h = MinHasher::new(512);
         let a: Vec<u64> = (0..1000).map(mix64).collect();
         let b: Vec<u64> = (250..1250).map(mix64).collect();
-        let same = h
-            .signature(&a)
-            .iter()
-            .zip(h.signature(&b))
-            .filter(|(x, y)| **x == *y)
-            .count();
+        let same = agreement(&h.signature(&a), &h.signature(&b));
         let est = same as f64 / 512.0;
         assert!((est - 0.6).abs() < 0.08, "{est}");
     }

@@ -114,9 +114,10 @@ pub fn normalize(text: &str, style: ToneStyle) -> String {
     out
 }
 
-/// The code point starting at byte `i` of valid UTF-8, and its length.
+/// The code point starting at byte `i` of valid UTF-8 (`i` on a character boundary), and its
+/// length: the byte scans of normalization and entity matching decode without `str::chars`.
 #[inline(always)]
-fn decode(bytes: &[u8], i: usize) -> (u32, usize) {
+pub(crate) fn decode(bytes: &[u8], i: usize) -> (u32, usize) {
     let b0 = u32::from(bytes[i]);
     let cont = |k: usize| u32::from(bytes[i + k] & 0x3F);
     match b0 {

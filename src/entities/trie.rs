@@ -7,6 +7,7 @@
 use rustc_hash::FxHashMap;
 
 use super::lower_same_len;
+use crate::normalize::decode;
 
 const SEED: u64 = 0x243F_6A88_85A3_08D3;
 const MUL: u64 = 0x517C_C1B7_2722_0A95;
@@ -88,22 +89,6 @@ pub(crate) struct Atom {
 pub(crate) struct Atoms<'a> {
     bytes: &'a [u8],
     pos: usize,
-}
-
-/// The code point starting at byte `i` of valid UTF-8, and its length.
-#[inline(always)]
-fn decode(bytes: &[u8], i: usize) -> (u32, usize) {
-    let b0 = u32::from(bytes[i]);
-    let cont = |k: usize| u32::from(bytes[i + k] & 0x3F);
-    match b0 {
-        0..=0x7F => (b0, 1),
-        0x80..=0xDF => (((b0 & 0x1F) << 6) | cont(1), 2),
-        0xE0..=0xEF => (((b0 & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3),
-        _ => (
-            ((b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
-            4,
-        ),
-    }
 }
 
 #[inline(always)]
