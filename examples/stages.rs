@@ -42,6 +42,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let s = t.elapsed().as_secs_f64();
         println!("{name:<10} {:>8.1} MB/s  ({n})", bytes / s);
     };
+    if only.as_deref() == Some("pipeline") {
+        let t = Instant::now();
+        let n = pipeline(&all, &matcher);
+        let secs = t.elapsed().as_secs_f64();
+        println!("pipeline   {:>8.1} MB/s  ({n})", bytes / secs);
+        return Ok(());
+    }
     let normed: Vec<String> = all.iter().map(|t| normalize(t, ToneStyle::Old)).collect();
     let opts = CleanOptions::default();
     let cleaned: Vec<String> = normed.iter().map(|t| clean(t, &opts).text).collect();
@@ -68,7 +75,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     time("entities", &|| {
         cleaned.iter().map(|t| matcher.find(t).len()).sum()
     });
+    time("pipeline", &|| pipeline(&all, &matcher));
     Ok(())
+}
+
+/// The whole corpus pipeline (`corpus::process`) on the current rayon pool.
+fn pipeline(all: &[&str], matcher: &Matcher) -> usize {
+    let inputs = all
+        .iter()
+        .enumerate()
+        .map(|(i, t)| vncooc::corpus::Input {
+            id: i.to_string(),
+            source: vncooc::corpus::Source::Text(t.to_string()),
+            date: None,
+            outlet: None,
+        })
+        .collect();
+    let ctx = vncooc::parallel::Ctx::new();
+    let opts = vncooc::corpus::Options::default();
+    vncooc::corpus::process(inputs, matcher, &opts, &ctx)
+        .map(|v| v.len())
+        .unwrap_or(0)
 }
 
 #[allow(dead_code)]

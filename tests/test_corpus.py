@@ -74,6 +74,17 @@ def test_contract_columns(corpus):
     ]
     assert list(corpus.removed().columns) == ["doc_id", "line_no", "text", "reason"]
     assert list(corpus.skipped().columns) == ["input_index", "source", "reason"]
+    # the full table's columns are the ones counting can ask for alone, in the same order
+    from vncooc.corpus import DOC_COLUMNS
+
+    assert tuple(docs.columns) == DOC_COLUMNS
+    from vncooc._frame import frame
+
+    part = frame(corpus._core.documents(["duplicate_of", "date", "doc_id"]))
+    assert list(part.columns) == ["doc_id", "date", "duplicate_of"]
+    pd.testing.assert_frame_equal(part, docs[["doc_id", "date", "duplicate_of"]])
+    with pytest.raises(vncooc.InvalidArgumentError, match="nope"):
+        corpus._core.documents(["nope"])
 
 
 def test_metadata_and_cleaning(corpus):

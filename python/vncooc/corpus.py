@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import _core
 from ._frame import frame
-from .cooccurrence import UNKNOWN, Cooccurrence, slice_labels
+from .cooccurrence import TIME_SLICES, UNKNOWN, Cooccurrence, slice_labels
 from .display import Document, corpus_html, progress_callback
 from .errors import (
     CorpusNotFoundError,
@@ -120,6 +120,23 @@ def item_record(
             item.get(source) if source else None,
         )
     return (record_id(None, n), item, None, None)
+
+
+DOC_COLUMNS = (
+    "doc_id",
+    "title",
+    "date",
+    "date_source",
+    "source",
+    "text",
+    "n_chars",
+    "n_sentences",
+    "n_tokens",
+    "n_mentions",
+    "n_removed",
+    "invalid_bytes",
+    "duplicate_of",
+)
 
 
 def check_counting(level: Any, count: Any, by: Any) -> None:
@@ -417,6 +434,16 @@ class Corpus:
         ``duplicate_of`` is the id of the first document of a near-duplicate group."""
         return frame(self._core.documents())
 
+    def _slicing(self, by: str | None) -> pd.DataFrame:
+        """The documents() columns that slicing by ``by`` and leaving out duplicates read
+        (building only these: the text column alone is the size of the corpus)."""
+        cols = ["doc_id", "duplicate_of"]
+        if by in TIME_SLICES:
+            cols.append("date")
+        elif by is not None and by in DOC_COLUMNS:
+            cols.append(by)
+        return frame(self._core.documents(cols))
+
     def sentences(self) -> pd.DataFrame:
         """One row per sentence: ``doc_id, sent_id, start, end, text``."""
         return frame(self._core.sentences())
@@ -461,7 +488,7 @@ class Corpus:
             _count(window, "window", 1)
             if level != "sentence":
                 raise InvalidArgumentError("window= counts inside sentences: use level='sentence'")
-        docs = self.documents()
+        docs = self._slicing(by)
         counted = docs["duplicate_of"].isna() | bool(keep_duplicates)
         if by is None:
             labels = pd.Series(["all"] * len(docs), dtype=object)
@@ -560,7 +587,7 @@ class Corpus:
         """Mentions and documents of each entity per slice (``by`` as in
         :meth:`count_cooccurrence`): ``<by>, entity_id, entity_type, entity_name, mentions,
         documents``. Near-duplicates of an earlier document are left out unless asked."""
-        docs = self.documents()
+        docs = self._slicing(by)
         labels = pd.Series(slice_labels(docs, by).to_numpy(), index=docs["doc_id"])
         keep = docs["duplicate_of"].isna() | bool(keep_duplicates)
         m = self.mentions()

@@ -488,52 +488,64 @@ impl PyCorpus {
         self.docs.len()
     }
 
-    fn documents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    /// The document table as columns; `columns` (in any order) limits it to those named.
+    #[pyo3(signature = (columns = None))]
+    fn documents<'py>(
+        &self,
+        py: Python<'py>,
+        columns: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        const ALL: [&str; 13] = [
+            "doc_id",
+            "title",
+            "date",
+            "date_source",
+            "source",
+            "text",
+            "n_chars",
+            "n_sentences",
+            "n_tokens",
+            "n_mentions",
+            "n_removed",
+            "invalid_bytes",
+            "duplicate_of",
+        ];
+        if let Some(bad) = columns
+            .iter()
+            .flatten()
+            .find(|c| !ALL.contains(&c.as_str()))
+        {
+            return Err(to_py(
+                py,
+                Error::InvalidArgument(format!("no documents() column {bad:?}")),
+            ));
+        }
         let docs = &*self.docs;
         let d = PyDict::new(py);
-        d.set_item(
-            "doc_id",
-            col_str(py, docs.iter().map(|x| Some(x.id.as_str())))?,
-        )?;
-        d.set_item(
-            "title",
-            col_str(py, docs.iter().map(|x| x.title.as_deref()))?,
-        )?;
-        d.set_item("date", col_str(py, docs.iter().map(|x| x.date.as_deref()))?)?;
-        d.set_item(
-            "date_source",
-            col_str(py, docs.iter().map(|x| x.date_origin))?,
-        )?;
-        d.set_item(
-            "source",
-            col_str(py, docs.iter().map(|x| x.source.as_deref()))?,
-        )?;
-        d.set_item(
-            "text",
-            col_str(py, docs.iter().map(|x| Some(x.text.as_str())))?,
-        )?;
-        d.set_item("n_chars", col_u32(py, docs.iter().map(|x| x.n_chars))?)?;
-        d.set_item(
-            "n_sentences",
-            col_u32(py, docs.iter().map(|x| x.sentences.len() as u32))?,
-        )?;
-        d.set_item("n_tokens", col_u32(py, docs.iter().map(|x| x.n_tokens))?)?;
-        d.set_item(
-            "n_mentions",
-            col_u32(py, docs.iter().map(|x| x.mentions.len() as u32))?,
-        )?;
-        d.set_item(
-            "n_removed",
-            col_u32(py, docs.iter().map(|x| x.removed.len() as u32))?,
-        )?;
-        d.set_item(
-            "invalid_bytes",
-            col_u64(py, docs.iter().map(|x| x.invalid_bytes))?,
-        )?;
-        d.set_item(
-            "duplicate_of",
-            col_str(py, docs.iter().map(|x| x.duplicate_of.as_deref()))?,
-        )?;
+        for name in ALL {
+            if columns
+                .as_ref()
+                .is_some_and(|c| !c.iter().any(|x| x == name))
+            {
+                continue;
+            }
+            let col = match name {
+                "doc_id" => col_str(py, docs.iter().map(|x| Some(x.id.as_str())))?,
+                "title" => col_str(py, docs.iter().map(|x| x.title.as_deref()))?,
+                "date" => col_str(py, docs.iter().map(|x| x.date.as_deref()))?,
+                "date_source" => col_str(py, docs.iter().map(|x| x.date_origin))?,
+                "source" => col_str(py, docs.iter().map(|x| x.source.as_deref()))?,
+                "text" => col_str(py, docs.iter().map(|x| Some(x.text.as_str())))?,
+                "n_chars" => col_u32(py, docs.iter().map(|x| x.n_chars))?,
+                "n_sentences" => col_u32(py, docs.iter().map(|x| x.sentences.len() as u32))?,
+                "n_tokens" => col_u32(py, docs.iter().map(|x| x.n_tokens))?,
+                "n_mentions" => col_u32(py, docs.iter().map(|x| x.mentions.len() as u32))?,
+                "n_removed" => col_u32(py, docs.iter().map(|x| x.removed.len() as u32))?,
+                "invalid_bytes" => col_u64(py, docs.iter().map(|x| x.invalid_bytes))?,
+                _ => col_str(py, docs.iter().map(|x| x.duplicate_of.as_deref()))?,
+            };
+            d.set_item(name, col)?;
+        }
         Ok(d)
     }
 
