@@ -91,7 +91,6 @@ pub struct Doc {
     pub text: String,
     /// Character spans of the sentences in `text`.
     pub sentences: Vec<(u32, u32)>,
-    pub n_tokens: u32,
     pub n_chars: u32,
     pub mentions: Vec<Mention>,
     pub removed: Vec<Removed>,
@@ -162,7 +161,6 @@ pub fn prepare(raw: &str, opts: &Options) -> Cleaned {
 pub fn analyze(id: String, cleaned: Cleaned, invalid_bytes: usize, matcher: &Matcher) -> Doc {
     let text = cleaned.text;
     let byte_sents = split_sentences(&text);
-    let n_tokens = tokenize(&text).len() as u32;
     let found = matcher.find(&text);
     let mut conv = CharOffsets::new(&text);
     let sentences: Vec<(u32, u32)> = byte_sents
@@ -200,11 +198,18 @@ pub fn analyze(id: String, cleaned: Cleaned, invalid_bytes: usize, matcher: &Mat
         n_chars: text.chars().count() as u32,
         text,
         sentences,
-        n_tokens,
         mentions,
         removed: cleaned.removed,
         invalid_bytes: invalid_bytes as u64,
         duplicate_of: None,
+    }
+}
+
+impl Doc {
+    /// The number of syllable tokens of the cleaned text (punctuation included), as
+    /// [`tokenize`] finds them. Computed on demand: the pipeline itself does not need it.
+    pub fn n_tokens(&self) -> u32 {
+        tokenize(&self.text).len() as u32
     }
 }
 
@@ -684,7 +689,7 @@ pub struct TokenRow {
 /// offsets. Words never cross sentences; `forced` names are one word each.
 pub fn doc_tokens(doc: &Doc, unit: Unit, seg: &Segmenter, forced: &[&Forced]) -> Vec<TokenRow> {
     let text = &doc.text;
-    let mut out = Vec::with_capacity(doc.n_tokens as usize);
+    let mut out = Vec::with_capacity(text.len() / 5);
     let mut conv = CharOffsets::new(text);
     SegState::with_local(|state| {
         doc_tokens_with(doc, unit, seg, forced, state, &mut out, &mut conv)

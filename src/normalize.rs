@@ -102,7 +102,7 @@ pub fn normalize(text: &str, style: ToneStyle) -> String {
         if lines.peek().is_some() {
             line = line.strip_suffix('\r').unwrap_or(line); // CRLF -> LF
         }
-        if line_is_normal(line.as_bytes()) {
+        if line_is_normal(line.as_bytes(), style) {
             out.push_str(line);
         } else {
             out.push_str(&normalize_slow(line, style));
@@ -131,8 +131,11 @@ pub(crate) fn decode(bytes: &[u8], i: usize) -> (u32, usize) {
     }
 }
 
-/// `line` (no '\n') is already normalized, whatever the tone style: a conservative byte scan.
-fn line_is_normal(line: &[u8]) -> bool {
+/// `line` (no '\n') is already normalized in `style`: a conservative byte scan. A toned vowel
+/// that may end an `oa`/`oe`/`uy` cluster sends the line to the slow path only when it sits
+/// where `style` does not put it (the first vowel for [`ToneStyle::New`], the second for
+/// [`ToneStyle::Old`], except after "qu", which keeps its tone on `y` in both styles).
+fn line_is_normal(line: &[u8], style: ToneStyle) -> bool {
     let (Some(&first), Some(&last)) = (line.first(), line.last()) else {
         return true;
     };
@@ -163,16 +166,22 @@ fn line_is_normal(line: &[u8]) -> bool {
         let c = char::from_u32(u).unwrap_or(' ');
         // the run of letters may end there (a non-ASCII character might not be a letter)
         let ends_run = |j: usize| !ascii_letter_at(j);
-        let second = match prev {
-            b'o' | b'O' => is_a_e_or_y(c) && !matches!(c, 'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ'),
-            b'u' | b'U' => matches!(c, 'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ' | 'Ỳ' | 'Ý' | 'Ỷ' | 'Ỹ' | 'Ỵ'),
-            _ => false,
-        };
+        let after_q = || i >= 2 && matches!(line[i - 2], b'q' | b'Q');
+        let second = style == ToneStyle::Old
+            && match prev {
+                b'o' | b'O' => is_a_e_or_y(c) && !matches!(c, 'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ'),
+                b'u' | b'U' => {
+                    matches!(c, 'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ' | 'Ỳ' | 'Ý' | 'Ỷ' | 'Ỹ' | 'Ỵ')
+                        && !after_q()
+                }
+                _ => false,
+            };
         if second && ends_run(i + n) {
             return false;
         }
         let next = line.get(i + n).copied().unwrap_or(0);
-        let first = is_o_or_u(c)
+        let first = style == ToneStyle::New
+            && is_o_or_u(c)
             && if matches!(c, 'ù' | 'ú' | 'ủ' | 'ũ' | 'ụ' | 'Ù' | 'Ú' | 'Ủ' | 'Ũ' | 'Ụ')
             {
                 matches!(next, b'y' | b'Y')

@@ -390,6 +390,21 @@ pub struct PyCorpus {
     matcher: Arc<Matcher>,
     forced: Arc<Forced>,
     n_threads: Option<usize>,
+    /// Tokens per document, counted the first time they are asked for.
+    n_tokens: OnceLock<Vec<u32>>,
+}
+
+impl PyCorpus {
+    fn n_tokens(&self, py: Python<'_>) -> PyResult<&[u32]> {
+        if self.n_tokens.get().is_none() {
+            let docs = Arc::clone(&self.docs);
+            let counts = run(py, self.n_threads, None, move |_| {
+                Ok(docs.par_iter().map(Doc::n_tokens).collect())
+            })?;
+            let _ = self.n_tokens.set(counts);
+        }
+        Ok(self.n_tokens.get().map_or(&[], Vec::as_slice))
+    }
 }
 
 #[pymethods]
@@ -481,6 +496,7 @@ impl PyCorpus {
             matcher,
             forced: gaz.get().forced(),
             n_threads,
+            n_tokens: OnceLock::new(),
         })
     }
 
@@ -538,7 +554,7 @@ impl PyCorpus {
                 "text" => col_str(py, docs.iter().map(|x| Some(x.text.as_str())))?,
                 "n_chars" => col_u32(py, docs.iter().map(|x| x.n_chars))?,
                 "n_sentences" => col_u32(py, docs.iter().map(|x| x.sentences.len() as u32))?,
-                "n_tokens" => col_u32(py, docs.iter().map(|x| x.n_tokens))?,
+                "n_tokens" => col_u32(py, self.n_tokens(py)?.iter().copied())?,
                 "n_mentions" => col_u32(py, docs.iter().map(|x| x.mentions.len() as u32))?,
                 "n_removed" => col_u32(py, docs.iter().map(|x| x.removed.len() as u32))?,
                 "invalid_bytes" => col_u64(py, docs.iter().map(|x| x.invalid_bytes))?,
