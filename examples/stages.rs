@@ -42,6 +42,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let s = t.elapsed().as_secs_f64();
         println!("{name:<10} {:>8.1} MB/s  ({n})", bytes / s);
     };
+    if only.as_deref() == Some("dedup") {
+        time_dedup(&all);
+        return Ok(());
+    }
     if only.as_deref() == Some("pipeline") {
         let t = Instant::now();
         let n = pipeline(&all, &matcher);
@@ -92,7 +96,14 @@ fn pipeline(all: &[&str], matcher: &Matcher) -> usize {
         })
         .collect();
     let ctx = vncooc::parallel::Ctx::new();
-    let opts = vncooc::corpus::Options::default();
+    let mut opts = vncooc::corpus::Options::default();
+    // NODEDUP=1 / NOFURNITURE=1: the pipeline without that corpus-level pass (for profiling)
+    if std::env::var_os("NODEDUP").is_some() {
+        opts.dedup_threshold = None;
+    }
+    if std::env::var_os("NOFURNITURE").is_some() {
+        opts.furniture_min_docs = 0;
+    }
     vncooc::corpus::process(inputs, matcher, &opts, &ctx)
         .map(|v| v.len())
         .unwrap_or(0)
@@ -101,4 +112,15 @@ fn pipeline(all: &[&str], matcher: &Matcher) -> usize {
 #[allow(dead_code)]
 fn only_normalize(all: &[&str]) -> usize {
     all.iter().map(|t| normalize(t, ToneStyle::Old).len()).sum()
+}
+
+#[allow(dead_code)]
+fn time_dedup(all: &[&str]) {
+    let t = Instant::now();
+    let r = vncooc::dedup::near_duplicates(all, 0.5);
+    println!(
+        "dedup {:.3} s ({} dups)",
+        t.elapsed().as_secs_f64(),
+        r.iter().flatten().count()
+    );
 }

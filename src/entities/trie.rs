@@ -56,6 +56,8 @@ fn word_fold(u: u32) -> u32 {
         0xC0..=0xDE if u != 0xD7 => u + 0x20,
         0xDF..=0xFF if u != 0xF7 => u,
         0x300..=0x36F => u,
+        // Latin Extended-A and -B (ă đ ĩ ũ ơ ư ...): letters, every one
+        0x100..=0x24F => fold(u),
         0x2000..=0x206F => 0,
         _ => {
             let c = to_char(u);
@@ -276,6 +278,23 @@ mod tests {
         Atoms::new(text, 0)
             .map(|a| (&text[a.start..a.end], a.gap))
             .collect()
+    }
+
+    #[test]
+    fn word_fold_fast_ranges_agree_with_the_general_rule() {
+        for u in (0..0x250)
+            .chain(0x300..0x370)
+            .chain(0x1E00..0x1F00)
+            .chain(0x2000..0x2070)
+        {
+            let Some(c) = char::from_u32(u) else { continue };
+            let general = if c.is_alphanumeric() || (0x300..0x370).contains(&u) {
+                lower_same_len(c) as u32
+            } else {
+                0
+            };
+            assert_eq!(word_fold(u), general, "U+{u:04X}");
+        }
     }
 
     #[test]
