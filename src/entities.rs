@@ -430,8 +430,14 @@ impl Matcher {
         }
         let mut trie = Trie::new();
         for (i, key) in keys.iter().enumerate() {
+            // an exact-case name starting with a capital only matches text starting with it
+            let lower_ok = patterns[i]
+                .exact
+                .as_ref()
+                .and_then(|e| e.chars().next())
+                .is_none_or(|c| lower_same_len(c) == c);
             // a pattern without a letter or digit (" - ") cannot name anything: not matched
-            trie.insert(key, i as u32);
+            trie.insert(key, i as u32, lower_ok);
         }
         Ok(Matcher {
             trie,
@@ -447,11 +453,19 @@ impl Matcher {
     }
 
     /// The first pattern (lowest index) of trie node `node` that `text[s..e]` satisfies.
+    #[inline]
     fn accept(&self, text: &str, node: u32, s: usize, e: usize) -> Option<usize> {
+        let terminals = self.trie.terminals(node);
+        if terminals.is_empty() {
+            return None; // most nodes a walk passes end no name
+        }
+        self.verify(text, terminals, s, e)
+    }
+
+    /// The first of `terminals` that `text[s..e]` satisfies, if at a syllable boundary.
+    fn verify(&self, text: &str, terminals: &[u32], s: usize, e: usize) -> Option<usize> {
         let surface = &text[s..e];
-        let p = self
-            .trie
-            .terminals(node)
+        let p = terminals
             .iter()
             .map(|&p| p as usize)
             .find(|&p| match &self.patterns[p].exact {
@@ -478,6 +492,9 @@ impl Matcher {
             let Some(mut node) = self.trie.root(&first) else {
                 continue;
             };
+            if !self.trie.may_accept(node, &first) {
+                continue; // "nga", "anh", "ý": only capitalized names start with them
+            }
             let s = first.start;
             let mut best = self
                 .accept(text, node, s, first.end)
@@ -485,7 +502,11 @@ impl Matcher {
             let mut second = None;
             for a in Atoms::new(text, first.end) {
                 second.get_or_insert(a);
-                let Some(next) = self.trie.step(node, &a) else {
+                let Some(next) = self
+                    .trie
+                    .step(node, &a)
+                    .filter(|&n| self.trie.may_accept(n, &first))
+                else {
                     break;
                 };
                 node = next;

@@ -85,6 +85,8 @@ pub(crate) struct Atom {
     pub hash: u64,
     pub gap: Gap,
     pub word: bool,
+    /// The first character changes under case folding (an upper-case letter).
+    pub upper: bool,
 }
 
 /// The atoms of `text` from byte `at` on (`at` must be a char boundary).
@@ -148,12 +150,14 @@ impl Iterator for Atoms<'_> {
         let folded = word_fold(first);
         if folded == 0 {
             self.pos = i + n;
+            let f = fold(first);
             return Some(Atom {
                 start,
                 end: i + n,
-                hash: finish(mix(SEED, fold(first))),
+                hash: finish(mix(SEED, f)),
                 gap,
                 word: false,
+                upper: f != first,
             });
         }
         let mut h = mix(SEED, folded);
@@ -183,6 +187,7 @@ impl Iterator for Atoms<'_> {
             hash: finish(h),
             gap,
             word: true,
+            upper: folded != first,
         })
     }
 }
@@ -196,6 +201,9 @@ pub(super) struct Trie {
     edges: FxHashMap<(u32, u64), u32>,
     /// per node: the patterns ending there
     terminals: Vec<Vec<u32>>,
+    /// per node: some pattern at or below it can match text whose first character is not
+    /// upper case (one that is not an exact-case name starting with a capital)
+    lower_ok: Vec<bool>,
     /// one bit per root hash (low 16 bits): most atoms are rejected here
     filter: Vec<u64>,
 }
@@ -218,12 +226,14 @@ impl Trie {
         Trie {
             filter: vec![0; 1 << (FILTER_BITS - 6)],
             terminals: vec![Vec::new()], // node 0: unused, so that 0 is never a child
+            lower_ok: vec![false],
             ..Trie::default()
         }
     }
 
     /// Add `key` (its atoms) as pattern `pattern`; false when it has no letter or digit.
-    pub fn insert(&mut self, key: &str, pattern: u32) -> bool {
+    /// `lower_ok`: the pattern may match a text whose first character is not upper case.
+    pub fn insert(&mut self, key: &str, pattern: u32, lower_ok: bool) -> bool {
         let atoms: Vec<Atom> = Atoms::new(key, 0).collect();
         if !atoms.iter().any(|a| a.word) {
             return false;
@@ -241,7 +251,9 @@ impl Trie {
             node = *slot;
             if node == next {
                 self.terminals.push(Vec::new());
+                self.lower_ok.push(false);
             }
+            self.lower_ok[node as usize] |= lower_ok;
         }
         let t = &mut self.terminals[node as usize];
         t.push(pattern);
@@ -263,6 +275,13 @@ impl Trie {
     #[inline]
     pub fn step(&self, node: u32, a: &Atom) -> Option<u32> {
         self.edges.get(&(node, edge_key(a))).copied()
+    }
+
+    /// Whether a walk at `node` can still accept a text whose first atom is `first`: not when
+    /// every name at or below it is exact-case with a capital first letter and `first` has none.
+    #[inline]
+    pub fn may_accept(&self, node: u32, first: &Atom) -> bool {
+        first.upper || self.lower_ok[node as usize]
     }
 
     pub fn terminals(&self, node: u32) -> &[u32] {
