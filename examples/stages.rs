@@ -1,5 +1,6 @@
-//! Time each stage of the core on a folder of .txt files (repeated to a size), one thread:
-//! `cargo run --release --example stages -- DIR [MB]`.
+//! Time each stage of the core on a folder of .txt files (repeated to a size), one thread
+//! (`STAGE=pipeline`: the whole pipeline on rayon's global pool, `RAYON_NUM_THREADS` threads):
+//! `cargo run --release --example stages -- DIR [MB]`; `STAGE=name` runs one stage only.
 
 use std::time::Instant;
 

@@ -128,9 +128,12 @@ fn min_hashes(sig: &mut [u32], shingles: &[u64], seeds: &[u64], mults: &[u64]) {
 
 /// [`min_hashes`] compiled for AVX2 (the same arithmetic, so the same signatures; the compiler
 /// vectorizes the loop over the hash functions).
+///
+/// # Safety
+/// The CPU must support AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn min_hashes_avx2(sig: &mut [u32], shingles: &[u64], seeds: &[u64], mults: &[u64]) {
+unsafe fn min_hashes_avx2(sig: &mut [u32], shingles: &[u64], seeds: &[u64], mults: &[u64]) {
     min_hashes(sig, shingles, seeds, mults)
 }
 

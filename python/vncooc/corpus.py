@@ -618,7 +618,7 @@ class Corpus:
             raise InvalidArgumentError(
                 f"target must be an entity id, a pair of entity ids, or a word, not {target!r}"
             )
-        docs = self.documents().set_index("doc_id")
+        docs = frame(self._core.documents(["doc_id", "date", "source"])).set_index("doc_id")
         sents = self.sentences()
         sents["doc_id"] = sents["doc_id"].astype(str)
         sent_text = {

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ._frame import frame
+
 if TYPE_CHECKING:
     from .corpus import Corpus
 
@@ -49,7 +51,8 @@ def progress_callback(progress: Any, total: int) -> tuple[Callable[[int], Any] |
 
 
 def corpus_html(corpus: Corpus, top: int = 8) -> str:
-    docs = corpus.documents()
+    # the columns shown (the text column alone is the size of the corpus)
+    docs = frame(corpus._core.documents(["date", "source", "duplicate_of", "n_sentences", "n_mentions"]))
     skipped = corpus.skipped()
     dates = docs["date"].dropna()
     full = dates[~dates.str.startswith("--")]
