@@ -42,11 +42,17 @@ def main() -> None:
     for size in args.sizes.split(","):
         folder = Path(tempfile.mkdtemp(prefix="vncooc-stream-"))
         try:
-            nbytes = 0
-            texts = generate(parse_size(size), seed=11)
-            for i, text in enumerate(texts):
-                (folder / f"{i:07d}.txt").write_text(text, encoding="utf-8")
-                nbytes += len(text.encode())
+            nbytes, i, piece = 0, 0, 0
+            target = parse_size(size)
+            # generated and written in pieces of at most 200 MB, so that large sizes (5GB)
+            # do not need the corpus in this process's memory
+            while nbytes < target:
+                texts = generate(min(target - nbytes, 200_000_000), seed=11 + piece)
+                for text in texts:
+                    (folder / f"{i:07d}.txt").write_text(text, encoding="utf-8")
+                    nbytes += len(text.encode())
+                    i += 1
+                piece += 1
             del texts
             t = time.perf_counter()
             out = subprocess.run(

@@ -171,8 +171,34 @@ enum Needs {
     EndsWith(&'static str),
 }
 
-fn regexes() -> &'static [(Regex, Reason, Needs)] {
-    static RE: OnceLock<Vec<(Regex, Reason, Needs)>> = OnceLock::new();
+/// A rule's prefilter, ready to run: substring searches with a SIMD searcher built once.
+enum Prefilter {
+    Nothing,
+    Contains(memchr::memmem::Finder<'static>),
+    EndsWith(&'static str),
+}
+
+impl Prefilter {
+    fn new(needs: Needs) -> Prefilter {
+        match needs {
+            Needs::Nothing => Prefilter::Nothing,
+            Needs::Contains(t) => Prefilter::Contains(memchr::memmem::Finder::new(t)),
+            Needs::EndsWith(t) => Prefilter::EndsWith(t),
+        }
+    }
+
+    #[inline]
+    fn may_match(&self, folded: &str) -> bool {
+        match self {
+            Prefilter::Nothing => true,
+            Prefilter::Contains(f) => f.find(folded.as_bytes()).is_some(),
+            Prefilter::EndsWith(t) => folded.ends_with(t),
+        }
+    }
+}
+
+fn regexes() -> &'static [(Regex, Reason, Prefilter)] {
+    static RE: OnceLock<Vec<(Regex, Reason, Prefilter)>> = OnceLock::new();
     RE.get_or_init(|| {
         use Needs::{Contains, EndsWith, Nothing};
         [
@@ -203,7 +229,13 @@ fn regexes() -> &'static [(Regex, Reason, Needs)] {
             ),
         ]
         .into_iter()
-        .map(|(p, r, n)| (Regex::new(p).expect("static regex is valid"), r, n))
+        .map(|(p, r, n)| {
+            (
+                Regex::new(p).expect("static regex is valid"),
+                r,
+                Prefilter::new(n),
+            )
+        })
         .collect()
     })
 }
@@ -268,14 +300,15 @@ fn ends_like_sentence(line: &str) -> bool {
     t.ends_with(['.', '!', '?', '…', ':', ';'])
 }
 
-/// A short line that prints one text twice: "A A" (a related-video widget).
+/// A short line that prints one text twice: "A A" (a related-video widget). Its words split at
+/// single spaces form two equal halves exactly when the line is `H + " " + H`.
 fn doubled(line: &str, n_words: usize) -> bool {
     if !(6..=60).contains(&n_words) || n_words % 2 == 1 {
         return false;
     }
-    let words: Vec<&str> = line.split(' ').collect();
-    let n = words.len();
-    n % 2 == 0 && words[..n / 2] == words[n / 2..]
+    let b = line.as_bytes();
+    let mid = b.len() / 2;
+    b.len() % 2 == 1 && b[mid] == b' ' && b[..mid] == b[mid + 1..]
 }
 
 fn classify(line: &str, folded: &str, words: usize, opts: &CleanOptions) -> Option<Reason> {
@@ -302,14 +335,9 @@ fn classify(line: &str, folded: &str, words: usize, opts: &CleanOptions) -> Opti
     {
         return Some(Reason::Promo);
     }
-    let may_match = |needs: &Needs| match *needs {
-        Needs::Nothing => true,
-        Needs::Contains(t) => folded.contains(t),
-        Needs::EndsWith(t) => folded.ends_with(t),
-    };
     if let Some((_, reason, _)) = regexes()
         .iter()
-        .find(|(re, _, needs)| may_match(needs) && re.is_match(line))
+        .find(|(re, _, pre)| pre.may_match(folded) && re.is_match(line))
     {
         return Some(*reason);
     }
@@ -634,6 +662,39 @@ mod tests {
         );
         assert_eq!(c.removed.len(), 1);
         assert_eq!(c.removed[0].reason, Reason::UserPattern);
+    }
+
+    #[test]
+    fn doubled_lines_as_word_halves() {
+        // the definition: words split at single spaces, in two equal halves
+        let by_words = |line: &str| {
+            let words: Vec<&str> = line.split(' ').collect();
+            let n = words.len();
+            n % 2 == 0 && words[..n / 2] == words[n / 2..]
+        };
+        let pieces = ["Xem", "video", " ", "  ", "\t", "Nga", "hòa", "x", ""];
+        let mut state = 11u64;
+        let mut hits = 0;
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let k = 1 + (state >> 60) as usize;
+            let half: Vec<&str> = (0..k)
+                .map(|j| pieces[((state >> (4 * j)) & 0xF) as usize % pieces.len()])
+                .collect();
+            let half = half.join(" ");
+            let line = if state & 1 == 0 {
+                format!("{half} {half}")
+            } else {
+                format!("{half} {half}x")
+            };
+            let n = word_count(&line);
+            let want = (6..=60).contains(&n) && n % 2 == 0 && by_words(&line);
+            assert_eq!(doubled(&line, n), want, "{line:?}");
+            hits += usize::from(want);
+        }
+        assert!(hits > 100, "the generator makes doubled lines ({hits})");
     }
 
     #[test]
