@@ -174,7 +174,7 @@ enum Needs {
 /// A rule's prefilter, ready to run: substring searches with a SIMD searcher built once.
 enum Prefilter {
     Nothing,
-    Contains(memchr::memmem::Finder<'static>),
+    Contains(Box<memchr::memmem::Finder<'static>>),
     EndsWith(&'static str),
 }
 
@@ -182,7 +182,7 @@ impl Prefilter {
     fn new(needs: Needs) -> Prefilter {
         match needs {
             Needs::Nothing => Prefilter::Nothing,
-            Needs::Contains(t) => Prefilter::Contains(memchr::memmem::Finder::new(t)),
+            Needs::Contains(t) => Prefilter::Contains(Box::new(memchr::memmem::Finder::new(t))),
             Needs::EndsWith(t) => Prefilter::EndsWith(t),
         }
     }
