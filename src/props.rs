@@ -224,6 +224,17 @@ proptest! {
     }
 
     #[test]
+    fn sentence_byte_scan_agrees_with_the_char_scan(text in vi_text()) {
+        let mut want = Vec::new();
+        let mut base = 0;
+        for line in text.split('\n') {
+            crate::sentences::split_line_by_chars(line, base, &mut want);
+            base += line.len() + 1;
+        }
+        prop_assert_eq!(split_sentences(&text), want);
+    }
+
+    #[test]
     fn normalize_fast_lines_agree_with_the_slow_path(text in vi_text(), words in tone_words()) {
         for t in [&text, &words] {
             for style in [ToneStyle::Old, ToneStyle::New] {
