@@ -35,6 +35,9 @@ def test_streaming_batches_equal_one_pass(records, whole, tmp_path: Path):
     it = ({"text": r["text"], "date": r["published"]} for r in records)
     streamed = vncooc.count_cooccurrence(it, by="quarter", date="date", batch_size=7, **NO_COUPLING)
     assert streamed == whole
+    # 24 batches: results join the total 16 at a time, then the rest at the end
+    it = ({"text": r["text"], "date": r["published"]} for r in records)
+    assert vncooc.count_cooccurrence(it, by="quarter", date="date", batch_size=2, **NO_COUPLING) == whole
     path = tmp_path / "corpus.jsonl"
     path.write_text(
         "\n".join(
@@ -53,6 +56,25 @@ def test_streaming_batches_equal_one_pass(records, whole, tmp_path: Path):
     one = vncooc.Corpus.from_dir(folder, **NO_COUPLING).count_cooccurrence("document")
     assert by_file == one
     assert list(by_file.skipped.reason) == ["empty"]
+
+
+def test_merge_equals_adding_one_by_one(records, whole):
+    parts = [
+        vncooc.Corpus.from_texts(
+            [r["text"] for r in records[k : k + 5]],
+            dates=[r["published"] for r in records[k : k + 5]],
+            **NO_COUPLING,
+        ).count_cooccurrence("sentence", by="quarter")
+        for k in range(0, len(records), 5)
+    ]
+    one_by_one = parts[0]
+    for p in parts[1:]:
+        one_by_one = one_by_one + p
+    assert vncooc.Cooccurrence.merge(parts) == one_by_one == whole
+    with pytest.raises(vncooc.InvalidArgumentError):
+        vncooc.Cooccurrence.merge([])
+    with pytest.raises(vncooc.InvalidArgumentError, match="different kinds"):
+        vncooc.Cooccurrence.merge([whole, parts[0].__class__.empty(level="document")])
 
 
 def test_dask_local_cluster_with_two_processes(records, whole):

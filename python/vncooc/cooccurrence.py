@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -174,30 +175,43 @@ class Cooccurrence:
     def __add__(self, other: Cooccurrence) -> Cooccurrence:
         if not isinstance(other, Cooccurrence):
             return NotImplemented
-        if self.kind != other.kind:
-            raise InvalidArgumentError(
-                f"cannot add co-occurrence counts of different kinds: {self.kind} and {other.kind}"
-            )
+        return Cooccurrence.merge([self, other])
 
-        def add(x: pd.DataFrame, y: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFrame:
-            both = pd.concat([x, y], ignore_index=True)
+    @classmethod
+    def merge(cls, parts: Sequence[Cooccurrence]) -> Cooccurrence:
+        """The sum of ``parts`` (all of one kind) in one pass: the same result as adding them
+        with ``+`` one by one, without re-sorting the running total at every step."""
+        parts = list(parts)
+        if not parts:
+            raise InvalidArgumentError("merge needs at least one Cooccurrence")
+        first = parts[0]
+        for p in parts:
+            if not isinstance(p, Cooccurrence):
+                raise InvalidArgumentError(f"can only merge Cooccurrence objects, not {type(p).__name__}")
+            if p.kind != first.kind:
+                raise InvalidArgumentError(
+                    f"cannot add co-occurrence counts of different kinds: {first.kind} and {p.kind}"
+                )
+
+        def add(frames: list[pd.DataFrame], keys: list[str], values: list[str]) -> pd.DataFrame:
+            both = pd.concat(frames, ignore_index=True)
             return both.groupby(keys, as_index=False, sort=True)[values].sum()
 
         entities = (
-            pd.concat([self.entities, other.entities], ignore_index=True)
+            pd.concat([p.entities for p in parts], ignore_index=True)
             .drop_duplicates("entity_id")
             .sort_values("entity_id", ignore_index=True)
         )
         return Cooccurrence(
-            add(self.pairs, other.pairs, ["slice", "entity_a", "entity_b"], ["count"]),
-            add(self.margins, other.margins, ["slice", "entity_id"], ["n"]),
-            add(self.contexts, other.contexts, ["slice"], ["n_contexts", "documents"]),
+            add([p.pairs for p in parts], ["slice", "entity_a", "entity_b"], ["count"]),
+            add([p.margins for p in parts], ["slice", "entity_id"], ["n"]),
+            add([p.contexts for p in parts], ["slice"], ["n_contexts", "documents"]),
             entities,
-            level=self.level,
-            count=self.count,
-            by=self.by,
-            skipped=pd.concat([self.skipped, other.skipped], ignore_index=True),
-            window=self.window,
+            level=first.level,
+            count=first.count,
+            by=first.by,
+            skipped=pd.concat([p.skipped for p in parts], ignore_index=True),
+            window=first.window,
         )
 
     @classmethod

@@ -154,24 +154,40 @@ def list_files(
 ) -> tuple[list[tuple[str, str]], list[tuple[int, str, str]]]:
     """Files below ``path`` matching ``pattern`` as (id, full path), sorted; and the folders that
     could not be listed, as skips."""
+    errors: list[OSError] = []
+    found = list(walk_files(path, pattern, errors))
+    return found, unreadable_folders(path, errors)
+
+
+def walk_files(
+    path: str | os.PathLike[str], pattern: str, errors: list[OSError]
+) -> Iterator[tuple[str, str]]:
+    """(id, full path) of the files below ``path`` matching ``pattern``, in sorted order, lazily
+    (one folder's names in memory at a time); folders that cannot be listed go to ``errors``."""
     root = Path(path)
     if not root.exists():
         raise CorpusNotFoundError(f"no such folder: {str(root)!r}")
     if not root.is_dir():
         raise InputError(f"not a folder: {str(root)!r} (use from_texts or from_jsonl for files)")
     match_path = "/" in pattern
-    found: list[tuple[str, str]] = []
-    errors: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
         dirnames.sort()
-        for name in sorted(filenames):
-            full = os.path.join(dirpath, name)
-            rel = Path(os.path.relpath(full, root)).as_posix()
+        filenames.sort()
+        # the folder's path relative to the root, once per folder
+        reldir = Path(os.path.relpath(dirpath, root)).as_posix()
+        prefix = "" if reldir == "." else reldir + "/"
+        for name in filenames:
+            rel = prefix + name
             if fnmatch.fnmatch(rel if match_path else name, pattern):
-                found.append((rel, full))
-    if errors and errors[0].filename and os.path.samefile(errors[0].filename, root):
-        raise ReadError(f"cannot read folder {str(root)!r}: {errors[0].strerror}")
-    return found, [(-1, str(e.filename), f"unreadable folder: {e.strerror}") for e in errors]
+                yield (rel, os.path.join(dirpath, name))
+        filenames.clear()  # this folder's names are no longer needed
+
+
+def unreadable_folders(path: str | os.PathLike[str], errors: list[OSError]) -> list[tuple[int, str, str]]:
+    """The skips for folders :func:`walk_files` could not list; the root itself raises."""
+    if errors and errors[0].filename and os.path.samefile(errors[0].filename, path):
+        raise ReadError(f"cannot read folder {str(path)!r}: {errors[0].strerror}")
+    return [(-1, str(e.filename), f"unreadable folder: {e.strerror}") for e in errors]
 
 
 def read_jsonl(

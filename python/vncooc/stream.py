@@ -10,7 +10,15 @@ from typing import Any
 import pandas as pd
 
 from .cooccurrence import Cooccurrence
-from .corpus import Corpus, check_counting, item_record, list_files, read_jsonl, record_id
+from .corpus import (
+    Corpus,
+    check_counting,
+    item_record,
+    read_jsonl,
+    record_id,
+    unreadable_folders,
+    walk_files,
+)
 from .errors import InvalidArgumentError
 
 __all__ = ["count_cooccurrence"]
@@ -66,19 +74,27 @@ def count_cooccurrence(
     counting.update(count=count, keep_duplicates=keep_duplicates, window=window)
     total = Cooccurrence.empty(level=level, count=count, by=by, window=window)
     skipped: list[pd.DataFrame] = []
+    # batch results wait here and join the total 16 at a time (one sort of the total per 16
+    # batches instead of one per batch; the same sums)
+    pending: list[Cooccurrence] = []
 
     def add(corpus: Corpus) -> None:
         nonlocal total
-        total = total + corpus.count_cooccurrence(**counting)
+        pending.append(corpus.count_cooccurrence(**counting))
+        if len(pending) >= 16:
+            total = Cooccurrence.merge([total, *pending])
+            pending.clear()
         if len(corpus.skipped()):
             skipped.append(corpus.skipped()[["source", "reason"]])
 
     if isinstance(source, str | os.PathLike) and Path(source).is_dir():
-        files, unreadable = list_files(source, pattern)
+        # listed lazily: only one folder's names and one batch's paths are held at a time
+        errors: list[OSError] = []
+        for chunk in _chunks(walk_files(source, pattern, errors), batch_size):
+            add(Corpus._build([i for i, _ in chunk], paths=[f for _, f in chunk], **options))
+        unreadable = unreadable_folders(source, errors)
         if unreadable:
             skipped.append(pd.DataFrame([(s, r) for _, s, r in unreadable], columns=["source", "reason"]))
-        for chunk in _chunks(files, batch_size):
-            add(Corpus._build([i for i, _ in chunk], paths=[f for _, f in chunk], **options))
     else:
         if isinstance(source, str | os.PathLike):
             records: Iterable[Any] = read_jsonl(source, text, id, date, source_field)
@@ -95,6 +111,8 @@ def count_cooccurrence(
             n += len(chunk)
             ids, texts, dates, sources = (list(x) for x in zip(*rows, strict=True))
             add(Corpus._build(ids, texts=texts, dates=dates, sources=sources, **options))
+    if pending:
+        total = Cooccurrence.merge([total, *pending])
     if skipped:
         total.skipped = pd.concat([total.skipped, *skipped], ignore_index=True)
     return total
