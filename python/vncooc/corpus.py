@@ -510,11 +510,11 @@ class Corpus:
             labels = pd.Series(["all"] * len(docs), dtype=object)
         else:
             labels = slice_labels(docs, by)
-        names = sorted(set(labels) - {UNKNOWN}) + ([UNKNOWN] if UNKNOWN in set(labels) else [])
+        present = set(labels)
+        names = sorted(present - {UNKNOWN}) + ([UNKNOWN] if UNKNOWN in present else [])
         if by is None:
             names = ["all"]
-        code = {name: i for i, name in enumerate(names)}
-        groups = [code[x] for x in labels]
+        groups = pd.Categorical(labels, categories=names).codes.astype(np.int64).tolist()
         info = frame(self._core.entity_info())
         mask = pd.Series(True, index=info.index)
         if types is not None:
@@ -542,11 +542,9 @@ class Corpus:
         label = np.asarray(names, dtype=object)
         pairs = frame(pairs_cols)
         pairs.insert(0, "slice", label[pairs.pop("group").to_numpy()] if len(pairs) else [])
-        for col in ("entity_a", "entity_b"):
-            pairs[col] = pairs[col].astype(str)
         margins = frame(margin_cols).rename(columns={"entity": "entity_id"})
         margins.insert(0, "slice", label[margins.pop("group").to_numpy()] if len(margins) else [])
-        margins["entity_id"] = margins["entity_id"].astype(str)
+        # (Cooccurrence makes keys plain strings and sorts the tables)
         documents = pd.Series(groups)[counted.to_numpy()].value_counts()
         contexts = pd.DataFrame(
             {
@@ -555,11 +553,11 @@ class Corpus:
                 "documents": [int(documents.get(i, 0)) for i in range(len(names))],
             }
         )
-        used = set(margins["entity_id"])
+        used = set(margins["entity_id"].astype(str))
         ents = info[info["entity_id"].isin(used)].reset_index(drop=True)
         return Cooccurrence(
-            pairs.astype({"slice": str}),
-            margins.astype({"slice": str}),
+            pairs,
+            margins,
             contexts,
             ents,
             level=level,
