@@ -505,6 +505,13 @@ mod tests {
     }
 
     #[test]
+    fn is_letter_is_is_alphabetic() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
     fn tone_style_parse() {
         assert_eq!("new".parse::<ToneStyle>().ok(), Some(ToneStyle::New));
         assert!("modern".parse::<ToneStyle>().is_err());

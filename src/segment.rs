@@ -88,7 +88,7 @@ pub fn syllable(s: &str) -> Syl {
                 other += 1;
                 h = mix(h, b as u64);
             }
-        } else if c.is_alphabetic() {
+        } else if crate::normalize::is_letter(c) {
             if c.is_uppercase() {
                 upper += 1;
                 first_upper |= first;

@@ -174,8 +174,19 @@ fn plain_letter_len(b: &[u8]) -> usize {
 /// (everything but `_`, which joins words in UAX #29).
 #[inline]
 fn is_edge_punct(b: u8) -> bool {
-    b.is_ascii_punctuation() && b != b'_'
+    EDGE_PUNCT[b as usize]
 }
+
+/// [`is_edge_punct`] as a table (one load instead of four range tests per byte).
+static EDGE_PUNCT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_punctuation() && b as u8 != b'_';
+        b += 1;
+    }
+    t
+};
 
 /// Whether the character at byte `i` of `text` is whitespace, and its length in bytes.
 #[inline]
