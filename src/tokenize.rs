@@ -196,17 +196,26 @@ fn space_at(text: &str, i: usize) -> (bool, usize) {
     if x < 0x80 {
         return (x.is_ascii_whitespace() || x == 0x0b, 1);
     }
-    // only these lead bytes start a Unicode space (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000)
-    if matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
-        let c = text[i..].chars().next().unwrap_or('x');
-        return (c.is_whitespace(), c.len_utf8());
-    }
+    // the non-ASCII White_Space characters by their bytes: U+0085, U+00A0 (C2 ..), U+1680
+    // (E1 9A 80), U+2000..U+200A, U+2028, U+2029, U+202F (E2 80 ..), U+205F (E2 81 9F),
+    // U+3000 (E3 80 80); no decoding for the letters around them
+    let space = match x {
+        0xC2 => matches!(b[i + 1], 0x85 | 0xA0),
+        0xE1 => b[i + 1] == 0x9A && b[i + 2] == 0x80,
+        0xE2 => match b[i + 1] {
+            0x80 => matches!(b[i + 2], 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+            0x81 => b[i + 2] == 0x9F,
+            _ => false,
+        },
+        0xE3 => b[i + 1] == 0x80 && b[i + 2] == 0x80,
+        _ => false,
+    };
     let len = match x {
         0xC0..=0xDF => 2,
         0xE0..=0xEF => 3,
         _ => 4,
     };
-    (false, len)
+    (space, len)
 }
 
 /// The tokens of one whitespace-free chunk `text[from..to]`. The common shapes (letters or
@@ -393,6 +402,19 @@ pub(crate) fn tokenize_reference(text: &str) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn space_at_is_is_whitespace() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = format!("{c}x");
+            assert_eq!(
+                space_at(&s, 0),
+                (c.is_whitespace(), c.len_utf8()),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
 
     fn toks(text: &str) -> Vec<(&str, &'static str)> {
         tokenize(text)
