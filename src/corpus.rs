@@ -209,7 +209,14 @@ impl Doc {
     /// The number of syllable tokens of the cleaned text (punctuation included), as
     /// [`tokenize`] finds them. Computed on demand: the pipeline itself does not need it.
     pub fn n_tokens(&self) -> u32 {
-        tokenize(&self.text).len() as u32
+        // one token buffer per thread, reused from document to document
+        thread_local!(static BUF: std::cell::RefCell<Vec<crate::tokenize::Token>> =
+            const { std::cell::RefCell::new(Vec::new()) });
+        BUF.with(|b| {
+            let mut b = b.borrow_mut();
+            crate::tokenize::tokenize_into(&self.text, &mut b);
+            b.len() as u32
+        })
     }
 }
 
