@@ -43,6 +43,7 @@ def main() -> None:
         folder = Path(tempfile.mkdtemp(prefix="vncooc-stream-"))
         try:
             nbytes, i, piece = 0, 0, 0
+            texts: list[str] = []
             target = parse_size(size)
             # generated and written in pieces of at most 200 MB, so that large sizes (5GB)
             # do not need the corpus in this process's memory

@@ -215,7 +215,11 @@ impl Doc {
         BUF.with(|b| {
             let mut b = b.borrow_mut();
             crate::tokenize::tokenize_into(&self.text, &mut b);
-            b.len() as u32
+            let n = b.len() as u32;
+            if b.capacity() > 1 << 16 {
+                *b = Vec::new(); // not kept at the size of the largest document seen
+            }
+            n
         })
     }
 }

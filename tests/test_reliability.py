@@ -216,3 +216,13 @@ def test_dirty_jsonl(tmp_path: Path):
     arr.write_text('{"id": "a", "text": "Nga"}\n["not", "an", "object"]\n', encoding="utf-8")
     with pytest.raises(vncooc.JsonlError, match=":2: not a JSON object"):
         vncooc.Corpus.from_jsonl(arr)
+
+
+def test_a_folder_gone_during_a_long_listing_is_a_skip_not_a_crash(tmp_path):
+    # a subfolder that failed to list and was deleted before the end of the run
+    from vncooc.corpus import unreadable_folders
+
+    gone = FileNotFoundError(2, "No such file or directory", str(tmp_path / "gone"))
+    assert unreadable_folders(tmp_path, [gone]) == [
+        (-1, str(tmp_path / "gone"), "unreadable folder: No such file or directory")
+    ]

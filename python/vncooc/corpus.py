@@ -185,9 +185,17 @@ def walk_files(
 
 def unreadable_folders(path: str | os.PathLike[str], errors: list[OSError]) -> list[tuple[int, str, str]]:
     """The skips for folders :func:`walk_files` could not list; the root itself raises."""
-    if errors and errors[0].filename and os.path.samefile(errors[0].filename, path):
+    if errors and errors[0].filename and _same_file(errors[0].filename, path):
         raise ReadError(f"cannot read folder {str(path)!r}: {errors[0].strerror}")
     return [(-1, str(e.filename), f"unreadable folder: {e.strerror}") for e in errors]
+
+
+def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """``os.path.samefile``, false when either is gone (a folder deleted during a long run)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def read_jsonl(

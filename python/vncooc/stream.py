@@ -93,8 +93,8 @@ def count_cooccurrence(
         for chunk in _chunks(walk_files(source, pattern, errors), batch_size):
             add(Corpus._build([i for i, _ in chunk], paths=[f for _, f in chunk], **options))
         unreadable = unreadable_folders(source, errors)
-        if unreadable:
-            skipped.append(pd.DataFrame([(s, r) for _, s, r in unreadable], columns=["source", "reason"]))
+        if unreadable:  # listed first, as when the whole listing came before the batches
+            skipped.insert(0, pd.DataFrame([(s, r) for _, s, r in unreadable], columns=["source", "reason"]))
     else:
         if isinstance(source, str | os.PathLike):
             records: Iterable[Any] = read_jsonl(source, text, id, date, source_field)
