@@ -106,8 +106,8 @@ fn pipeline(all: &[&str], matcher: &Matcher) -> usize {
         opts.furniture_min_docs = 0;
     }
     vncooc::corpus::process(inputs, matcher, &opts, &ctx)
-        .map(|v| v.len())
-        .unwrap_or(0)
+        .expect("the pipeline runs")
+        .len()
 }
 
 #[allow(dead_code)]
@@ -115,7 +115,6 @@ fn only_normalize(all: &[&str]) -> usize {
     all.iter().map(|t| normalize(t, ToneStyle::Old).len()).sum()
 }
 
-#[allow(dead_code)]
 fn time_dedup(all: &[&str]) {
     let t = Instant::now();
     let r = vncooc::dedup::near_duplicates(all, 0.5);

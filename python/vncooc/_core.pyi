@@ -6,7 +6,9 @@ from typing import Any, final
 _Column = tuple[Any, ...]
 
 __version__: str
+DOCUMENT_COLUMNS: list[str]
 __all__ = [
+    "DOCUMENT_COLUMNS",
     "Corpus",
     "Gazetteer",
     "Segmenter",

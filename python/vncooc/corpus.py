@@ -122,21 +122,8 @@ def item_record(
     return (record_id(None, n), item, None, None)
 
 
-DOC_COLUMNS = (
-    "doc_id",
-    "title",
-    "date",
-    "date_source",
-    "source",
-    "text",
-    "n_chars",
-    "n_sentences",
-    "n_tokens",
-    "n_mentions",
-    "n_removed",
-    "invalid_bytes",
-    "duplicate_of",
-)
+# the columns of documents(), in order (the core's list)
+DOC_COLUMNS: tuple[str, ...] = tuple(_core.DOCUMENT_COLUMNS)
 
 
 def check_counting(level: Any, count: Any, by: Any) -> None:

@@ -383,6 +383,23 @@ fn compile_patterns(py: Python<'_>, pats: Option<Vec<String>>, what: &str) -> Py
 }
 
 /// A processed corpus: documents with their sentences and mentions, and the skipped inputs.
+/// The columns of `Corpus.documents()`, in order (also `vncooc._core.DOCUMENT_COLUMNS`).
+const DOCUMENT_COLUMNS: [&str; 13] = [
+    "doc_id",
+    "title",
+    "date",
+    "date_source",
+    "source",
+    "text",
+    "n_chars",
+    "n_sentences",
+    "n_tokens",
+    "n_mentions",
+    "n_removed",
+    "invalid_bytes",
+    "duplicate_of",
+];
+
 #[pyclass(module = "vncooc._core", name = "Corpus", frozen)]
 pub struct PyCorpus {
     docs: Arc<Vec<Doc>>,
@@ -511,21 +528,7 @@ impl PyCorpus {
         py: Python<'py>,
         columns: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        const ALL: [&str; 13] = [
-            "doc_id",
-            "title",
-            "date",
-            "date_source",
-            "source",
-            "text",
-            "n_chars",
-            "n_sentences",
-            "n_tokens",
-            "n_mentions",
-            "n_removed",
-            "invalid_bytes",
-            "duplicate_of",
-        ];
+        const ALL: [&str; 13] = DOCUMENT_COLUMNS;
         if let Some(bad) = columns
             .iter()
             .flatten()
@@ -1278,5 +1281,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bench_stages, m)?)?;
     m.add_function(wrap_pyfunction!(_after_fork, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("DOCUMENT_COLUMNS", DOCUMENT_COLUMNS.to_vec())?;
     Ok(())
 }
