@@ -162,16 +162,8 @@ const SHORT_FURNITURE_PREFIXES: &[&str] = &[
     "like và share",
 ];
 
-/// A text every match of a rule contains (in the case-folded line), so that long paragraphs
-/// are not scanned by rules that cannot match them.
-#[derive(Clone, Copy)]
-enum Needs {
-    Nothing,
-    Contains(&'static str),
-    EndsWith(&'static str),
-}
-
-/// A rule's prefilter, ready to run: substring searches with a SIMD searcher built once.
+/// What every match of a rule has (in the case-folded line), so that long paragraphs are not
+/// scanned by rules that cannot match them; substrings are searched with a SIMD finder built once.
 enum Prefilter {
     Nothing,
     Contains(Box<memchr::memmem::Finder<'static>>),
@@ -179,12 +171,8 @@ enum Prefilter {
 }
 
 impl Prefilter {
-    fn new(needs: Needs) -> Prefilter {
-        match needs {
-            Needs::Nothing => Prefilter::Nothing,
-            Needs::Contains(t) => Prefilter::Contains(Box::new(memchr::memmem::Finder::new(t))),
-            Needs::EndsWith(t) => Prefilter::EndsWith(t),
-        }
+    fn contains(needle: &'static str) -> Prefilter {
+        Prefilter::Contains(Box::new(memchr::memmem::Finder::new(needle)))
     }
 
     #[inline]
@@ -200,9 +188,10 @@ impl Prefilter {
 fn regexes() -> &'static [(Regex, Reason, Prefilter)] {
     static RE: OnceLock<Vec<(Regex, Reason, Prefilter)>> = OnceLock::new();
     RE.get_or_init(|| {
-        use Needs::{Contains, EndsWith, Nothing};
+        use Prefilter::{EndsWith, Nothing};
+        let contains = Prefilter::contains;
         [
-            (r"\{[a-z_]+\}", Reason::Template, Contains("{")),
+            (r"\{[a-z_]+\}", Reason::Template, contains("{")),
             (r"(?i)^\d+\s+bình luận$", Reason::Navigation, Nothing),
             (r"(?i)^bình luận\s*\(\d+\)$", Reason::Navigation, Nothing),
             (
@@ -214,28 +203,22 @@ fn regexes() -> &'static [(Regex, Reason, Prefilter)] {
             (
                 r"(?i)\s[-–]\s+ảnh\s+\d+\.?$",
                 Reason::Caption,
-                Contains("ảnh"),
+                contains("ảnh"),
             ),
             (
                 r"(?i)\(ảnh(?:\s+minh\s+họa)?\s*:[^()]*\)\.?$",
                 Reason::Caption,
-                Contains("ảnh"),
+                contains("ảnh"),
             ),
             (r"(?i)^ảnh\s*:", Reason::Caption, Nothing),
             (
                 r"(?i)(?:^|\s)ảnh\s+\d+\p{Lu}",
                 Reason::Caption,
-                Contains("ảnh"),
+                contains("ảnh"),
             ),
         ]
         .into_iter()
-        .map(|(p, r, n)| {
-            (
-                Regex::new(p).expect("static regex is valid"),
-                r,
-                Prefilter::new(n),
-            )
-        })
+        .map(|(p, r, pre)| (Regex::new(p).expect("static regex is valid"), r, pre))
         .collect()
     })
 }
@@ -275,24 +258,6 @@ fn word_count(line: &str) -> usize {
         })
         .sum();
     usize::from(first) + starts
-}
-
-/// Whether `line` has at most `limit` words (as [`word_count`] counts them), without reading
-/// past the word that exceeds it.
-fn at_most_words(line: &str, limit: usize) -> bool {
-    let mut n = 0;
-    let mut in_word = false;
-    for &c in line.as_bytes() {
-        let sp = c == b' ' || c == b'\t';
-        if !sp && !in_word {
-            n += 1;
-            if n > limit {
-                return false;
-            }
-        }
-        in_word = !sp;
-    }
-    true
 }
 
 fn ends_like_sentence(line: &str) -> bool {
@@ -356,7 +321,7 @@ fn classify(line: &str, folded: &str, words: usize, opts: &CleanOptions) -> Opti
 /// A line that could be site furniture if it repeats across articles: short enough and without
 /// sentence punctuation at its end.
 pub fn furniture_candidate(line: &str) -> bool {
-    !ends_like_sentence(line) && at_most_words(line, 30)
+    !ends_like_sentence(line) && word_count(line) <= 30
 }
 
 impl Cleaned {
@@ -583,7 +548,7 @@ mod tests {
         ] {
             assert_eq!(word_count(line), n, "{line:?}");
         }
-        // long lines (over the 4 KiB blocks) against a plain count, and the bounded check
+        // long lines (over the 4 KiB blocks) against a plain count
         let naive = |l: &str| l.split([' ', '\t']).filter(|w| !w.is_empty()).count();
         let pieces = ["a", " ", "\t", "hòa", "  ", "bình,", "x"];
         let mut state = 7u64;
@@ -595,15 +560,7 @@ mod tests {
                     .wrapping_add(1442695040888963407);
                 line.push_str(pieces[(state >> 33) as usize % pieces.len()]);
             }
-            let n = naive(&line);
-            assert_eq!(word_count(&line), n, "length {}", line.len());
-            for limit in [0, 1, n.saturating_sub(1), n, n + 1] {
-                assert_eq!(
-                    at_most_words(&line, limit),
-                    n <= limit,
-                    "{n} words, limit {limit}"
-                );
-            }
+            assert_eq!(word_count(&line), naive(&line), "length {}", line.len());
         }
     }
 

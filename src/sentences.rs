@@ -77,6 +77,54 @@ fn next_terminal(bytes: &[u8]) -> Option<usize> {
         .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
 }
 
+/// The end of the run of terminal punctuation, "./." end markers and closing quotes/brackets
+/// that goes on from `end`, and how many terminal characters it holds.
+fn terminal_run(line: &str, mut end: usize) -> (usize, usize) {
+    let bytes = line.as_bytes();
+    let mut terminals = 0;
+    for d in line[end..].chars() {
+        let end_marker = d == '/' && bytes.get(end + 1) == Some(&b'.');
+        if !(is_terminal(d) || is_closing(d) || end_marker) {
+            break;
+        }
+        terminals += usize::from(is_terminal(d));
+        end += d.len_utf8();
+    }
+    (end, terminals)
+}
+
+/// Whether the terminal character `c` at byte `i`, whose run ends at `end` and holds `run_len`
+/// terminals, ends a sentence: whitespace must follow, then the start of a sentence, and a
+/// single period must not close an abbreviation. `None` when nothing but spaces follows.
+fn ends_sentence(line: &str, i: usize, c: char, end: usize, run_len: usize) -> Option<bool> {
+    let rest = &line[end..];
+    let trimmed = rest.trim_start();
+    if trimmed.len() == rest.len() && !rest.is_empty() {
+        return Some(false); // no space after: 1.000, VTV.vn, a.m.
+    }
+    let next = trimmed.chars().next()?;
+    let abbreviation = c == '.' && run_len == 1 && is_abbreviation(word_before(line, i));
+    Some(starts_sentence(next) && !abbreviation)
+}
+
+/// At the terminal character `c` at byte `i`: push the sentence it ends, if it ends one, and
+/// return where to look for the next terminal; `None` when the line ends there.
+fn at_terminal(
+    line: &str,
+    base: usize,
+    i: usize,
+    c: char,
+    sent_start: &mut usize,
+    out: &mut Vec<(usize, usize)>,
+) -> Option<usize> {
+    let (end, more) = terminal_run(line, i + c.len_utf8());
+    if ends_sentence(line, i, c, end, 1 + more)? {
+        push_trimmed(line, base, *sent_start, end, out);
+        *sent_start = end;
+    }
+    Some(end)
+}
+
 fn split_line(line: &str, base: usize, out: &mut Vec<(usize, usize)>) {
     let bytes = line.as_bytes();
     let mut sent_start = 0;
@@ -85,89 +133,31 @@ fn split_line(line: &str, base: usize, out: &mut Vec<(usize, usize)>) {
     while let Some(off) = next_terminal(&bytes[pos..]) {
         let i = pos + off;
         let c = line[i..].chars().next().unwrap_or(' ');
-        if !is_terminal(c) {
-            pos = i + c.len_utf8();
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        let single_period = c == '.';
-        let mut run_len = 1;
-        for d in line[end..].chars() {
-            let end_marker = d == '/' && bytes.get(end + 1) == Some(&b'.');
-            if is_terminal(d) || is_closing(d) || end_marker {
-                if is_terminal(d) {
-                    run_len += 1;
-                }
-                end += d.len_utf8();
-            } else {
-                break;
+        pos = if is_terminal(c) {
+            match at_terminal(line, base, i, c, &mut sent_start, out) {
+                Some(next) => next,
+                None => break, // end of line: the final sentence is pushed below
             }
-        }
-        pos = end;
-        let rest = &line[end..];
-        let trimmed = rest.trim_start();
-        if trimmed.len() == rest.len() && !rest.is_empty() {
-            continue; // no space after: 1.000, VTV.vn, a.m.
-        }
-        let Some(next) = trimmed.chars().next() else {
-            break; // end of line: the final sentence is pushed below
+        } else {
+            i + c.len_utf8()
         };
-        if !starts_sentence(next) {
-            continue;
-        }
-        if single_period && run_len == 1 && is_abbreviation(word_before(line, i)) {
-            continue;
-        }
-        push_trimmed(line, base, sent_start, end, out);
-        sent_start = end;
     }
     push_trimmed(line, base, sent_start, line.len(), out);
 }
 
-/// The character-by-character splitter this module used before [`split_line`]'s byte scan (a
+/// [`split_line`] visiting every character, as this module did before the byte scan (a
 /// property test requires the same sentences from both).
 #[cfg(test)]
 pub(crate) fn split_line_by_chars(line: &str, base: usize, out: &mut Vec<(usize, usize)>) {
-    let bytes = line.as_bytes();
     let mut sent_start = 0;
-    let mut iter = line.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if !is_terminal(c) {
-            continue;
-        }
-        // the run of terminal punctuation, the "./." end marker and closing quotes/brackets
-        let mut end = i + c.len_utf8();
-        let single_period = c == '.';
-        let mut run_len = 1;
-        while let Some(&(j, d)) = iter.peek() {
-            let end_marker = d == '/' && bytes.get(j + 1) == Some(&b'.');
-            if is_terminal(d) || is_closing(d) || end_marker {
-                if is_terminal(d) {
-                    run_len += 1;
-                }
-                end = j + d.len_utf8();
-                iter.next();
-            } else {
-                break;
+    let mut resume = 0;
+    for (i, c) in line.char_indices() {
+        if i >= resume && is_terminal(c) {
+            match at_terminal(line, base, i, c, &mut sent_start, out) {
+                Some(next) => resume = next,
+                None => break,
             }
         }
-        // whitespace must follow, then the start of a sentence
-        let rest = &line[end..];
-        let trimmed = rest.trim_start();
-        if trimmed.len() == rest.len() && !rest.is_empty() {
-            continue; // no space after: 1.000, VTV.vn, a.m.
-        }
-        let Some(next) = trimmed.chars().next() else {
-            break; // end of line: the final sentence is pushed below
-        };
-        if !starts_sentence(next) {
-            continue;
-        }
-        if single_period && run_len == 1 && is_abbreviation(word_before(line, i)) {
-            continue;
-        }
-        push_trimmed(line, base, sent_start, end, out);
-        sent_start = end;
     }
     push_trimmed(line, base, sent_start, line.len(), out);
 }

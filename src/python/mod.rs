@@ -382,7 +382,6 @@ fn compile_patterns(py: Python<'_>, pats: Option<Vec<String>>, what: &str) -> Py
         .collect()
 }
 
-/// A processed corpus: documents with their sentences and mentions, and the skipped inputs.
 /// The columns of `Corpus.documents()`, in order (also `vncooc._core.DOCUMENT_COLUMNS`).
 const DOCUMENT_COLUMNS: [&str; 13] = [
     "doc_id",
@@ -400,6 +399,7 @@ const DOCUMENT_COLUMNS: [&str; 13] = [
     "duplicate_of",
 ];
 
+/// A processed corpus: documents with their sentences and mentions, and the skipped inputs.
 #[pyclass(module = "vncooc._core", name = "Corpus", frozen)]
 pub struct PyCorpus {
     docs: Arc<Vec<Doc>>,
@@ -528,11 +528,10 @@ impl PyCorpus {
         py: Python<'py>,
         columns: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        const ALL: [&str; 13] = DOCUMENT_COLUMNS;
         if let Some(bad) = columns
             .iter()
             .flatten()
-            .find(|c| !ALL.contains(&c.as_str()))
+            .find(|c| !DOCUMENT_COLUMNS.contains(&c.as_str()))
         {
             return Err(to_py(
                 py,
@@ -541,7 +540,7 @@ impl PyCorpus {
         }
         let docs = &*self.docs;
         let d = PyDict::new(py);
-        for name in ALL {
+        for name in DOCUMENT_COLUMNS {
             if columns
                 .as_ref()
                 .is_some_and(|c| !c.iter().any(|x| x == name))
