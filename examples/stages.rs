@@ -77,6 +77,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|t| seg.words(t, &split_sentences(t), &[forced]).len())
             .sum()
     });
+    time("joined", &|| {
+        cleaned
+            .iter()
+            .map(|t| seg.words_joined(t, &[forced], true, ' ', '_').len())
+            .sum()
+    });
     time("entities", &|| {
         cleaned.iter().map(|t| matcher.find(t).len()).sum()
     });

@@ -77,7 +77,7 @@ fn nfc_safe(c: char) -> bool {
 
 /// `text` in Unicode NFC, borrowed when it already is (the common case: one quick check).
 pub fn nfc(text: &str) -> Cow<'_, str> {
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    if text.chars().all(nfc_safe) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
@@ -452,6 +452,23 @@ mod tests {
     }
     fn new(s: &str) -> String {
         normalize(s, ToneStyle::New)
+    }
+
+    #[test]
+    fn nfc_safe_characters_are_nfc_anywhere() {
+        // a string of them passes the NFC quick check: each is a starter (combining class 0)
+        // with NFC_Quick_Check = Yes
+        use unicode_normalization::char::canonical_combining_class;
+        let mut n = 0;
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfc_safe(c))
+        {
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            n += 1;
+        }
+        assert!(n > 1000);
     }
 
     #[test]

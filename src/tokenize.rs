@@ -190,7 +190,7 @@ static EDGE_PUNCT: [bool; 256] = {
 
 /// Whether the character at byte `i` of `text` is whitespace, and its length in bytes.
 #[inline]
-fn space_at(text: &str, i: usize) -> (bool, usize) {
+pub(crate) fn space_at(text: &str, i: usize) -> (bool, usize) {
     let b = text.as_bytes();
     let x = b[i];
     if x < 0x80 {
