@@ -218,87 +218,127 @@ pub(crate) fn space_at(text: &str, i: usize) -> (bool, usize) {
     (space, len)
 }
 
-/// The tokens of one whitespace-free chunk `text[from..to]`. The common shapes (letters or
-/// digits with ASCII punctuation around them: `Nga,` `(2020).` `"Hà`) are split directly;
-/// anything else goes through Unicode word boundaries and the merge rules.
-fn chunk_tokens(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
-    let b = &text.as_bytes()[from..to];
-    let n = b.len();
-    let mut i = 0;
-    while i < n && is_edge_punct(b[i]) {
+/// Whether the character at byte `i` of `text` is whitespace (ASCII looked up first).
+#[inline(always)]
+fn is_space(text: &str, i: usize) -> (bool, usize) {
+    let x = text.as_bytes()[i];
+    if x < 0x80 {
+        (ASCII_SPACE[x as usize], 1)
+    } else {
+        space_at(text, i)
+    }
+}
+
+/// The ASCII whitespace characters (`char::is_whitespace`: tab, line feed, vertical tab, form
+/// feed, carriage return, space; U+001C..U+001F are not).
+static ASCII_SPACE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_whitespace() || b == 0x0b;
+        b += 1;
+    }
+    t
+};
+
+/// Punctuation tokens of `text[a..z]` (ASCII edge punctuation): a run of dots is one token
+/// ("..."), any other character one token each.
+fn push_punct(text: &str, a: usize, z: usize, out: &mut Vec<Token>) {
+    let b = text.as_bytes();
+    let mut k = a;
+    while k < z {
+        let mut e = k + 1;
+        if b[k] == b'.' {
+            while e < z && b[e] == b'.' {
+                e += 1;
+            }
+        }
+        out.push(Token {
+            start: k,
+            end: e,
+            kind: TokenKind::Punct,
+        });
+        k = e;
+    }
+}
+
+/// The tokens of the whitespace-free chunk that starts at byte `s` of `text` (and ends at
+/// whitespace or `to`), appended to `out`; returns the chunk's end. The common shapes (ASCII
+/// punctuation, then letters or digits, then ASCII punctuation: `Nga,` `(2020).` `"Hà`) are
+/// tokenized in the one pass that finds the chunk's end; anything else goes through Unicode
+/// word boundaries and the merge rules ([`segment_chunk`]).
+#[inline]
+fn chunk_tokens(text: &str, s: usize, to: usize, out: &mut Vec<Token>) -> usize {
+    let b = text.as_bytes();
+    let mut i = s;
+    while i < to && is_edge_punct(b[i]) {
         i += 1;
     }
-    let mut j = n;
-    while j > i && is_edge_punct(b[j - 1]) {
-        j -= 1;
-    }
-    let core = &b[i..j];
-    let kind = if core.is_empty() {
-        None
-    } else if core.iter().all(u8::is_ascii_digit) {
-        Some(TokenKind::Number)
-    } else {
-        let mut k = 0;
-        while k < core.len() {
-            let l = plain_letter_len(&core[k..]);
+    let core = i;
+    let (mut letters, mut digits) = (false, false);
+    while i < to {
+        let x = b[i];
+        if x.is_ascii_alphabetic() {
+            letters = true;
+            i += 1;
+        } else if x.is_ascii_digit() {
+            digits = true;
+            i += 1;
+        } else if x < 0x80 {
+            break;
+        } else {
+            let l = plain_letter_len(&b[i..to]);
             if l == 0 {
                 break;
             }
-            k += l;
+            letters = true;
+            i += l;
         }
-        if k != core.len() {
-            return segment_chunk(text, from, to, out);
-        }
-        Some(TokenKind::Syllable)
-    };
-    let punct = |a: usize, z: usize, out: &mut Vec<Token>| {
-        let mut k = a;
-        while k < z {
-            // a run of dots is one token ("..."); other punctuation is one token per character
-            let mut e = k + 1;
-            if b[k] == b'.' {
-                while e < z && b[e] == b'.' {
-                    e += 1;
-                }
+    }
+    let core_end = i;
+    while i < to && is_edge_punct(b[i]) {
+        i += 1;
+    }
+    if (i < to && !is_space(text, i).0) || (letters && digits) {
+        // another shape: up to the next whitespace, then word boundaries
+        while i < to {
+            let (space, len) = is_space(text, i);
+            if space {
+                break;
             }
-            out.push(Token {
-                start: from + k,
-                end: from + e,
-                kind: TokenKind::Punct,
-            });
-            k = e;
+            i += len;
         }
-    };
-    punct(0, i, out);
-    if let Some(kind) = kind {
+        segment_chunk(text, s, i, out);
+        return i;
+    }
+    push_punct(text, s, core, out);
+    if core_end > core {
         out.push(Token {
-            start: from + i,
-            end: from + j,
-            kind,
+            start: core,
+            end: core_end,
+            kind: if letters {
+                TokenKind::Syllable
+            } else {
+                TokenKind::Number
+            },
         });
     }
-    punct(j, n, out);
+    push_punct(text, core_end, i, out);
+    i
 }
 
 /// Word-boundary segments of `text[from..to]`, merged by the hyphen and date rules. Chunks
 /// between whitespace never merge (the rules need touching pieces), so each chunk is segmented
 /// on its own, and the common shapes of chunk take a fast path ([`chunk_tokens`]).
 fn segment(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
-    let mut chunk_start = None;
     let mut i = from;
     while i < to {
-        let (space, len) = space_at(text, i);
+        let (space, len) = is_space(text, i);
         if space {
-            if let Some(s) = chunk_start.take() {
-                chunk_tokens(text, s, i, out);
-            }
-        } else if chunk_start.is_none() {
-            chunk_start = Some(i);
+            i += len;
+        } else {
+            i = chunk_tokens(text, i, to, out);
         }
-        i += len;
-    }
-    if let Some(s) = chunk_start {
-        chunk_tokens(text, s, to, out);
     }
 }
 
