@@ -75,9 +75,28 @@ fn nfc_safe(c: char) -> bool {
     (c as u32) < 0x300 || matches!(c as u32, 0x1E00..=0x1EFF | 0x2010..=0x2027 | 0x2030..=0x205E)
 }
 
+/// Whether every character of `text` is [`nfc_safe`], read from the UTF-8 bytes.
+fn all_nfc_safe(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        i += match x {
+            0..=0x7F => 1,
+            0xC2..=0xCB => 2,                             // U+0080..U+02FF
+            0xE1 if matches!(b[i + 1], 0xB8..=0xBB) => 3, // U+1E00..U+1EFF
+            // U+2010..U+2027, U+2030..U+203F, U+2040..U+205E
+            0xE2 if b[i + 1] == 0x80 && matches!(b[i + 2], 0x90..=0xA7 | 0xB0..=0xBF) => 3,
+            0xE2 if b[i + 1] == 0x81 && b[i + 2] <= 0x9E => 3,
+            _ => return false,
+        };
+    }
+    true
+}
+
 /// `text` in Unicode NFC, borrowed when it already is (the common case: one quick check).
 pub fn nfc(text: &str) -> Cow<'_, str> {
-    if text.chars().all(nfc_safe) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    if all_nfc_safe(text) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
@@ -469,6 +488,14 @@ mod tests {
             n += 1;
         }
         assert!(n > 1000);
+    }
+
+    #[test]
+    fn all_nfc_safe_reads_nfc_safe_from_bytes() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            assert_eq!(all_nfc_safe(&s), nfc_safe(c), "{c:?}");
+        }
     }
 
     #[test]

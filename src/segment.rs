@@ -841,12 +841,7 @@ impl Segmenter {
             if k > 0 {
                 out.push(sep);
             }
-            let piece = &text[w.start..w.end];
-            if w.syllables == 1 {
-                out.push_str(piece);
-            } else {
-                push_joined(&mut out, piece, inner);
-            }
+            push_joined(&mut out, &text[w.start..w.end], inner);
         }
         out
     }
@@ -996,12 +991,39 @@ fn without_generic_head(name: &str) -> &str {
     &name[offset..]
 }
 
-/// Append `piece` (a word: no whitespace at its ends) with each run of whitespace inside it
-/// replaced by `inner`.
+/// Append `piece` (a word) with each run of whitespace inside it replaced by `inner` (and none
+/// kept at its ends).
 fn push_joined(out: &mut String, piece: &str, inner: char) {
-    let mut run = 0; // start of the current run of non-space characters
+    let start = out.len();
+    out.push_str(piece);
+    // the common case: syllables separated by single ASCII spaces, and no byte that may start
+    // other whitespace (C2: U+0085, U+00A0; E1 9A: U+1680; E2, E3: U+2000.., U+3000): each
+    // space becomes `inner` in place when that is one byte too
+    let b = piece.as_bytes();
+    let simple = b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !b.iter().enumerate().any(|(i, &x)| match x {
+            0x09..=0x0D | 0xC2 | 0xE2 | 0xE3 => true,
+            b' ' => b[i + 1] == b' ',
+            0xE1 => b[i + 1] == 0x9A,
+            _ => false,
+        });
+    if simple && (inner == ' ' || !b.contains(&b' ')) {
+        return;
+    }
+    if simple && inner.is_ascii() {
+        // SAFETY: only ASCII bytes (spaces) are replaced, by an ASCII byte: the string stays
+        // valid UTF-8.
+        let tail = unsafe { out[start..].as_bytes_mut() };
+        for x in tail {
+            if *x == b' ' {
+                *x = inner as u8;
+            }
+        }
+        return;
+    }
+    out.truncate(start);
     let mut first = true;
-    let mut i = 0;
     let mut flush = |out: &mut String, part: &str| {
         if !part.is_empty() {
             if !first {
@@ -1011,6 +1033,7 @@ fn push_joined(out: &mut String, piece: &str, inner: char) {
             first = false;
         }
     };
+    let (mut run, mut i) = (0, 0); // run: start of the current run of non-space characters
     while i < piece.len() {
         let (space, len) = crate::tokenize::space_at(piece, i);
         if space {
@@ -1487,18 +1510,19 @@ mod tests {
             "Liên  hợp\u{a0}quốc",
             "a\u{2028} \tb",
             "x",
+            "",
             " lead trail\u{3000}",
             "Hà\u{202f}Nội",
+            "Hà Nội\n",
+            "Ogham\u{1680}space ắ ờ",
+            "“Hà Nội” – a",
         ] {
-            for inner in [' ', '_'] {
+            for inner in [' ', '_', '·'] {
                 let mut out = String::from("<");
                 push_joined(&mut out, piece, inner);
                 let want: Vec<&str> = piece.split_whitespace().collect();
-                assert_eq!(
-                    out,
-                    format!("<{}", want.join(&inner.to_string())),
-                    "{piece:?}"
-                );
+                let want = format!("<{}", want.join(&inner.to_string()));
+                assert_eq!(out, want, "{piece:?} {inner:?}");
             }
         }
     }

@@ -112,6 +112,21 @@ fn may_hold_url(text: &str) -> bool {
     const TLDS: [&[u8]; 10] = [
         b"vn", b"com", b"net", b"org", b"gov", b"edu", b"info", b"ru", b"cn", b"int",
     ];
+    // one vectorized scan for the three bytes every such match needs one of
+    let b = text.as_bytes();
+    memchr::memchr3_iter(b'@', b':', b'.', b).any(|i| match b[i] {
+        b'@' => true,
+        b':' => b[i + 1..].starts_with(b"//"),
+        _ => b[..i].ends_with(b"www") || TLDS.iter().any(|t| b[i + 1..].starts_with(t)),
+    })
+}
+
+/// [`may_hold_url`] as first written (the definition the scan must agree with).
+#[cfg(test)]
+fn may_hold_url_reference(text: &str) -> bool {
+    const TLDS: [&[u8]; 10] = [
+        b"vn", b"com", b"net", b"org", b"gov", b"edu", b"info", b"ru", b"cn", b"int",
+    ];
     let b = text.as_bytes();
     b.contains(&b'@')
         || text.contains("://")
@@ -442,6 +457,30 @@ pub(crate) fn tokenize_reference(text: &str) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn may_hold_url_scan_agrees_with_its_definition() {
+        let pieces = [
+            "a", " ", ".", ":", "/", "@", "w", "www", "vn", "com", "in", "Nga", "//", "x.", "ư",
+        ];
+        // every string of up to four pieces
+        let mut strings = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for s in &strings {
+                for p in pieces {
+                    next.push(format!("{s}{p}"));
+                }
+            }
+            strings.extend(next);
+            strings.sort();
+            strings.dedup();
+        }
+        for s in &strings {
+            assert_eq!(may_hold_url(s), may_hold_url_reference(s), "{s:?}");
+        }
+        assert!(strings.len() > 30_000);
+    }
 
     #[test]
     fn space_at_is_is_whitespace() {
