@@ -192,6 +192,19 @@ impl Iterator for Atoms<'_> {
     }
 }
 
+/// What a walk needs of a node, in one small record (read on every step; the maps are not).
+#[derive(Clone, Copy, Default)]
+struct Node {
+    /// One bit per edge out of this node (6 bits of its key): a step whose bit is clear has
+    /// no edge, and no look-up in the edge map (most walks end at their second atom).
+    children: u64,
+    /// Patterns ending at this node (the length of its terminal list).
+    terminals: u32,
+    /// Some pattern at or below this node can match text whose first character is not upper
+    /// case (one that is not an exact-case name starting with a capital).
+    lower_ok: bool,
+}
+
 /// Names as atom paths; a node's terminal list holds pattern indices in increasing order.
 #[derive(Default)]
 pub(super) struct Trie {
@@ -201,9 +214,8 @@ pub(super) struct Trie {
     edges: FxHashMap<(u32, u64), u32>,
     /// per node: the patterns ending there
     terminals: Vec<Vec<u32>>,
-    /// per node: some pattern at or below it can match text whose first character is not
-    /// upper case (one that is not an exact-case name starting with a capital)
-    lower_ok: Vec<bool>,
+    /// per node: what a walk reads
+    nodes: Vec<Node>,
     /// one bit per root hash (low 16 bits): most atoms are rejected here
     filter: Vec<u64>,
 }
@@ -221,12 +233,18 @@ fn edge_key(a: &Atom) -> u64 {
     (a.hash << 2) | a.gap as u64
 }
 
+/// The bit of an edge key in [`Node::children`].
+#[inline(always)]
+fn child_bit(key: u64) -> u64 {
+    1u64 << (key.wrapping_mul(MUL) >> 58)
+}
+
 impl Trie {
     pub fn new() -> Trie {
         Trie {
             filter: vec![0; 1 << (FILTER_BITS - 6)],
             terminals: vec![Vec::new()], // node 0: unused, so that 0 is never a child
-            lower_ok: vec![false],
+            nodes: vec![Node::default()],
             ..Trie::default()
         }
     }
@@ -246,19 +264,21 @@ impl Trie {
                 self.filter[w] |= bit;
                 self.roots.entry(a.hash).or_insert(next)
             } else {
+                self.nodes[node as usize].children |= child_bit(edge_key(a));
                 self.edges.entry((node, edge_key(a))).or_insert(next)
             };
             node = *slot;
             if node == next {
                 self.terminals.push(Vec::new());
-                self.lower_ok.push(false);
+                self.nodes.push(Node::default());
             }
-            self.lower_ok[node as usize] |= lower_ok;
+            self.nodes[node as usize].lower_ok |= lower_ok;
         }
         let t = &mut self.terminals[node as usize];
         t.push(pattern);
         t.sort_unstable();
         t.dedup();
+        self.nodes[node as usize].terminals = t.len() as u32;
         true
     }
 
@@ -274,17 +294,26 @@ impl Trie {
 
     #[inline]
     pub fn step(&self, node: u32, a: &Atom) -> Option<u32> {
-        self.edges.get(&(node, edge_key(a))).copied()
+        let key = edge_key(a);
+        if self.nodes[node as usize].children & child_bit(key) == 0 {
+            return None;
+        }
+        self.edges.get(&(node, key)).copied()
     }
 
     /// Whether a walk at `node` can still accept a text whose first atom is `first`: not when
     /// every name at or below it is exact-case with a capital first letter and `first` has none.
     #[inline]
     pub fn may_accept(&self, node: u32, first: &Atom) -> bool {
-        first.upper || self.lower_ok[node as usize]
+        first.upper || self.nodes[node as usize].lower_ok
     }
 
+    /// The patterns ending at `node` (the list is read only when there are some).
+    #[inline]
     pub fn terminals(&self, node: u32) -> &[u32] {
+        if self.nodes[node as usize].terminals == 0 {
+            return &[];
+        }
         &self.terminals[node as usize]
     }
 }
