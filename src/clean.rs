@@ -367,7 +367,15 @@ fn looks_like_title(line: &str, n: usize) -> bool {
 /// Clean one normalized article; see the module documentation.
 pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
     let lines: Vec<&str> = text.split('\n').collect();
-    let folded: Vec<String> = lines.iter().map(|l| fold_case(l)).collect();
+    // the text case-folded once; folding keeps each character's length, so line i is at the
+    // same byte offsets in it
+    let folded_text = fold_case(text);
+    let mut folded: Vec<&str> = Vec::with_capacity(lines.len());
+    let mut pos = 0;
+    for l in &lines {
+        folded.push(&folded_text[pos..pos + l.len()]);
+        pos += l.len() + 1;
+    }
     let words: Vec<usize> = lines.iter().map(|l| word_count(l)).collect();
     // pass 1: rules on each line
     let mut verdict: Vec<Option<Reason>> = (0..lines.len())
@@ -375,7 +383,7 @@ pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
             if lines[i].is_empty() {
                 None
             } else {
-                classify(lines[i], &folded[i], words[i], opts)
+                classify(lines[i], folded[i], words[i], opts)
             }
         })
         .collect();
@@ -391,13 +399,13 @@ pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
         .take(8)
         .find(|&i| looks_like_title(lines[i], words[i]));
     // pass 2: captions glued to the headline, repeated paragraphs
-    let title_fold = title_idx.map(|i| folded[i].as_str());
+    let title_fold = title_idx.map(|i| folded[i]);
     let mut seen: FxHashSet<&str> = FxHashSet::default();
     for i in 0..lines.len() {
         if !kept(&verdict, i) || protected[i] {
             continue;
         }
-        let f = folded[i].as_str();
+        let f = folded[i];
         if let (Some(t), Some(ti)) = (title_fold, title_idx) {
             // a caption glued to the headline: the headline, then a letter with no space
             let glued = f.len() > t.len()
