@@ -370,6 +370,7 @@ pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
     // the text case-folded once; folding keeps each character's length, so line i is at the
     // same byte offsets in it
     let folded_text = fold_case(text);
+    debug_assert_eq!(folded_text.len(), text.len());
     let mut folded: Vec<&str> = Vec::with_capacity(lines.len());
     let mut pos = 0;
     for l in &lines {

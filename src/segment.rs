@@ -239,7 +239,7 @@ impl Trie {
     /// The filter's bit of a one-syllable prefix hash: word and mask.
     #[inline]
     fn first_bit(h: u64) -> (usize, u64) {
-        let b = (h >> 48) as usize & (FIRST_BITS - 1);
+        let b = (h >> (64 - FIRST_BITS.trailing_zeros())) as usize;
         (b / 64, 1 << (b % 64))
     }
 
@@ -417,6 +417,10 @@ fn apply_forced(forced: &[&Forced], syls: &[Syl], force: &mut [i8]) {
 }
 
 /// Hashed feature weights.
+///
+/// Invariant: `weights.len() == 1 << bits` with `bits` in [`MODEL_BITS`] (so a feature's index,
+/// its top `bits` bits, is in range); [`Model::from_weights`] checks it, and every `Model` is
+/// built through it.
 #[derive(Clone, Debug)]
 pub struct Model {
     bits: u8,
@@ -491,8 +495,8 @@ impl Model {
     fn weight(&self, feat: u64) -> f32 {
         let i = (feat >> (64 - self.bits as u32)) as usize;
         debug_assert!(i < self.weights.len());
-        // SAFETY: `i` has at most `bits` bits (the shift leaves `bits` of 64), and `weights`
-        // has `1 << bits` entries: `Model::from_weights`, the only constructor, checks both.
+        // SAFETY: the struct's invariant: `bits` is in 8..=28, so the shift is below 64 and
+        // leaves `i` at most `bits` bits, and `weights` has `1 << bits` entries.
         unsafe { *self.weights.get_unchecked(i) }
     }
 
@@ -996,16 +1000,16 @@ fn without_generic_head(name: &str) -> &str {
 fn push_joined(out: &mut String, piece: &str, inner: char) {
     let start = out.len();
     out.push_str(piece);
-    // the common case: syllables separated by single ASCII spaces, and no byte that may start
-    // other whitespace (C2: U+0085, U+00A0; E1 9A: U+1680; E2, E3: U+2000.., U+3000): each
-    // space becomes `inner` in place when that is one byte too
+    // the common case: syllables separated by single ASCII spaces and no other whitespace
+    // (looked at only where a lead byte may start one: C2 U+0085 U+00A0, E1 U+1680, E2
+    // U+2000.., E3 U+3000): each space becomes `inner` in place when that is one byte too
     let b = piece.as_bytes();
     let simple = b.first() != Some(&b' ')
         && b.last() != Some(&b' ')
         && !b.iter().enumerate().any(|(i, &x)| match x {
-            0x09..=0x0D | 0xC2 | 0xE2 | 0xE3 => true,
+            0x09..=0x0D => true,
             b' ' => b[i + 1] == b' ',
-            0xE1 => b[i + 1] == 0x9A,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => crate::tokenize::space_at(piece, i).0,
             _ => false,
         });
     if simple && (inner == ' ' || !b.contains(&b' ')) {
@@ -1132,7 +1136,9 @@ impl State {
     }
 }
 
-/// Working memory of [`Segmenter::sentence_words`].
+/// Working memory of [`Segmenter::sentence_words`], syllable cache included (384 KiB, filled
+/// as syllables are seen): reuse one per thread ([`State::with_local`]) rather than a fresh one
+/// per call.
 #[derive(Default)]
 pub struct State {
     toks: Vec<Token>,
@@ -1216,6 +1222,11 @@ pub mod train {
         opts: &Options,
         mut log: impl FnMut(&str),
     ) -> Segmenter {
+        assert!(
+            MODEL_BITS.contains(&opts.bits),
+            "feature table bits must be in {MODEL_BITS:?}, not {}",
+            opts.bits
+        );
         let folds = opts.folds.max(2);
         let mut base = Lexicon::new();
         for w in extra_words {
@@ -1445,11 +1456,101 @@ mod tests {
         (joins, scores)
     }
 
-    #[test]
-    fn decoding_equals_the_reference_decoder() {
-        // sentences of lexicon words and single syllables in a pseudo-random order, some
-        // capitalized, with forced gaps here and there
-        let seg = Segmenter::default_shared().unwrap();
+    /// The features of gap `g` as first written: the lexicon read with a plain trie walk (no
+    /// first-syllable filter), per-feature arrays, and out-of-range neighbours as pads.
+    fn features_reference(syls: &[Syl], lex: &Lexicon, g: usize, prev: u64) -> [u64; N_FEATURES] {
+        let n = syls.len();
+        let (mut lex_start, mut lex_end) = (vec![1u8; n], vec![1u8; n]);
+        let (mut cover, mut pair) = (vec![0u8; n - 1], vec![false; n - 1]);
+        for i in 0..n {
+            let mut h = seq_start();
+            for j in i..n {
+                h = seq_add(h, &syls[j]);
+                let Some(&flags) = lex.trie.map.get(&h) else {
+                    break;
+                };
+                if j > i && flags & (IS_WORD | IS_CAPITAL_WORD) != 0 {
+                    let len = (j - i + 1) as u8;
+                    lex_start[i] = lex_start[i].max(len);
+                    lex_end[j] = lex_end[j].max(len);
+                    for c in &mut cover[i..j] {
+                        *c = (*c).max(len);
+                    }
+                    pair[i] |= j == i + 1;
+                }
+                if flags & IS_PREFIX == 0 {
+                    break;
+                }
+            }
+        }
+        let (mut fmm, mut bmm) = (vec![false; n - 1], vec![false; n - 1]);
+        let mut i = 0;
+        while i < n {
+            let len = lex_start[i] as usize;
+            fmm[i..i + len - 1].iter_mut().for_each(|x| *x = true);
+            i += len;
+        }
+        let mut j = n;
+        while j > 0 {
+            let len = lex_end[j - 1] as usize;
+            bmm[j - len..j - 1].iter_mut().for_each(|x| *x = true);
+            j -= len;
+        }
+        let at = |i: isize| -> Syl {
+            if i < 0 {
+                Syl {
+                    hash: PAD_LEFT,
+                    shape: SHAPE_PAD,
+                }
+            } else if i as usize >= n {
+                Syl {
+                    hash: PAD_RIGHT,
+                    shape: SHAPE_PAD,
+                }
+            } else {
+                syls[i as usize]
+            }
+        };
+        let gi = g as isize;
+        let (pp, p, a, b, q) = (at(gi - 2), at(gi - 1), at(gi), at(gi + 1), at(gi + 2));
+        let cover = cover[g].min(5) as u64;
+        let end_a = lex_end[g].min(5) as u64;
+        let start_b = lex_start[g + 1].min(5) as u64;
+        let pair = pair[g] as u64;
+        let mm = (fmm[g] as u64) << 1 | bmm[g] as u64;
+        let shapes = |v: &[Syl]| v.iter().fold(0u64, |acc, s| acc << 3 | s.shape as u64);
+        let t = |id: u64| mix(0x1234_5678_9abc_def1, id);
+        [
+            t(0),
+            mix(t(1), a.hash),
+            mix(t(2), b.hash),
+            mix(t(3), p.hash),
+            mix(t(4), q.hash),
+            mix(mix(t(5), a.hash), b.hash),
+            mix(mix(t(6), p.hash), a.hash),
+            mix(mix(t(7), b.hash), q.hash),
+            mix(mix(mix(t(8), p.hash), a.hash), b.hash),
+            mix(mix(mix(t(9), a.hash), b.hash), q.hash),
+            mix(t(10), shapes(&[p, a, b, q])),
+            mix(t(11), shapes(&[a, b]) << 8 | cover),
+            mix(t(12), cover << 8 | end_a << 4 | start_b),
+            mix(t(13), mm << 4 | pair),
+            mix(t(14), pair << 4 | cover),
+            mix(mix(t(15), a.hash), cover),
+            mix(mix(t(16), b.hash), cover),
+            mix(t(17), prev),
+            mix(mix(t(18), a.hash), prev),
+            mix(mix(t(19), p.hash), b.hash),
+            mix(mix(t(20), a.hash), b.shape as u64),
+            mix(mix(t(21), b.hash), a.shape as u64),
+            mix(mix(mix(t(22), pp.hash), p.hash), a.hash),
+            mix(t(23), mm << 8 | shapes(&[a, b])),
+        ]
+    }
+
+    /// Sentences of lexicon words and single syllables in a pseudo-random order, some
+    /// capitalized.
+    fn random_sentences(count: usize, mut next: impl FnMut(usize) -> usize) -> Vec<Vec<Syl>> {
         let words: Vec<&str> = DEFAULT_LEXICON
             .lines()
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -1458,37 +1559,72 @@ mod tests {
         let singles = [
             "và", "của", "Nga", "nói", ",", "2024", "là", "ông", "(", "Mỹ", ".",
         ];
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
+        (0..count)
+            .map(|_| {
+                let mut syls = Vec::new();
+                for _ in 0..1 + next(12) {
+                    let w = if next(3) == 0 {
+                        singles[next(singles.len())]
+                    } else {
+                        words[next(words.len())]
+                    };
+                    for part in w.split(' ') {
+                        let part = if next(5) == 0 {
+                            let mut c = part.chars();
+                            c.next()
+                                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                                .unwrap_or_default()
+                        } else {
+                            part.to_string()
+                        };
+                        syls.push(syllable(&part));
+                    }
+                }
+                syls
+            })
+            .collect()
+    }
+
+    fn xorshift(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut rng = seed;
+        move |n| {
             rng ^= rng << 13;
             rng ^= rng >> 7;
             rng ^= rng << 17;
             (rng % n as u64) as usize
-        };
+        }
+    }
+
+    #[test]
+    fn features_equal_their_first_definition() {
+        let seg = Segmenter::default_shared().unwrap();
+        let mut work = Work::default();
+        let mut gaps = 0;
+        for syls in random_sentences(1000, xorshift(0x9e37_79b9_7f4a_7c15)) {
+            if syls.len() < 2 {
+                continue;
+            }
+            work.prepare(&syls, &seg.lexicon);
+            for g in 0..syls.len() - 1 {
+                for prev in 0..3 {
+                    work.features(g, prev);
+                    let want = features_reference(&syls, &seg.lexicon, g, prev);
+                    assert_eq!(work.feats, want, "gap {g} of {syls:?}");
+                }
+                gaps += 1;
+            }
+        }
+        assert!(gaps > 5000, "{gaps}");
+    }
+
+    #[test]
+    fn decoding_equals_the_reference_decoder() {
+        // random sentences with forced gaps here and there
+        let seg = Segmenter::default_shared().unwrap();
+        let mut next = xorshift(0x5851_f42d_4c95_7f2d);
         let (mut work, mut joins) = (Work::default(), Vec::new());
         let mut close = 0;
-        for _ in 0..3000 {
-            let mut syls = Vec::new();
-            for _ in 0..1 + next(12) {
-                let w = if next(3) == 0 {
-                    singles[next(singles.len())]
-                } else {
-                    words[next(words.len())]
-                };
-                for part in w.split(' ') {
-                    let cap;
-                    let part = if next(5) == 0 {
-                        let mut c = part.chars();
-                        cap = c
-                            .next()
-                            .map(|f| f.to_uppercase().chain(c).collect::<String>());
-                        cap.as_deref().unwrap_or(part)
-                    } else {
-                        part
-                    };
-                    syls.push(syllable(part));
-                }
-            }
+        for syls in random_sentences(3000, xorshift(0x2545_f491_4f6c_dd1d)) {
             let force: Vec<i8> = (1..syls.len())
                 .map(|_| [0, 0, 0, 0, 0, 0, 1, -1][next(8)])
                 .collect();

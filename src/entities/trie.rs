@@ -216,7 +216,7 @@ pub(super) struct Trie {
     terminals: Vec<Vec<u32>>,
     /// per node: what a walk reads
     nodes: Vec<Node>,
-    /// one bit per root hash (low 16 bits): most atoms are rejected here
+    /// one bit per root hash (its top 16 bits): most atoms are rejected here
     filter: Vec<u64>,
 }
 
