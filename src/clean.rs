@@ -165,8 +165,8 @@ const SHORT_FURNITURE_PREFIXES: &[&str] = &[
 /// What every match of a rule has (in the case-folded line), so that long paragraphs are not
 /// scanned by rules that cannot match them; substrings are searched with a SIMD finder built once.
 enum Prefilter {
-    Nothing,
     Contains(Box<memchr::memmem::Finder<'static>>),
+    StartsWith(&'static str),
     EndsWith(&'static str),
 }
 
@@ -178,8 +178,8 @@ impl Prefilter {
     #[inline]
     fn may_match(&self, folded: &str) -> bool {
         match self {
-            Prefilter::Nothing => true,
             Prefilter::Contains(f) => f.find(folded.as_bytes()).is_some(),
+            Prefilter::StartsWith(t) => folded.starts_with(t),
             Prefilter::EndsWith(t) => folded.ends_with(t),
         }
     }
@@ -188,18 +188,26 @@ impl Prefilter {
 fn regexes() -> &'static [(Regex, Reason, Prefilter)] {
     static RE: OnceLock<Vec<(Regex, Reason, Prefilter)>> = OnceLock::new();
     RE.get_or_init(|| {
-        use Prefilter::{EndsWith, Nothing};
+        use Prefilter::{EndsWith, StartsWith};
         let contains = Prefilter::contains;
         [
             (r"\{[a-z_]+\}", Reason::Template, contains("{")),
-            (r"(?i)^\d+\s+bình luận$", Reason::Navigation, Nothing),
-            (r"(?i)^bình luận\s*\(\d+\)$", Reason::Navigation, Nothing),
+            (
+                r"(?i)^\d+\s+bình luận$",
+                Reason::Navigation,
+                EndsWith("luận"),
+            ),
+            (
+                r"(?i)^bình luận\s*\(\d+\)$",
+                Reason::Navigation,
+                EndsWith(")"),
+            ),
             (
                 r"(?i)^(?:\S+\s+){0,10}\d+\s+(?:phút|giờ)\s+trước$",
                 Reason::Navigation,
                 EndsWith("trước"),
             ),
-            (r"^\[[^\[\]]+\]$", Reason::RelatedLink, Nothing),
+            (r"^\[[^\[\]]+\]$", Reason::RelatedLink, EndsWith("]")),
             (
                 r"(?i)\s[-–]\s+ảnh\s+\d+\.?$",
                 Reason::Caption,
@@ -210,7 +218,7 @@ fn regexes() -> &'static [(Regex, Reason, Prefilter)] {
                 Reason::Caption,
                 contains("ảnh"),
             ),
-            (r"(?i)^ảnh\s*:", Reason::Caption, Nothing),
+            (r"(?i)^ảnh\s*:", Reason::Caption, StartsWith("ảnh")),
             (
                 r"(?i)(?:^|\s)ảnh\s+\d+\p{Lu}",
                 Reason::Caption,
@@ -614,6 +622,49 @@ mod tests {
         let text = "Tiêu đề bài viết về hợp tác\nChia sẻ trong cuộc họp với Bộ trưởng Ngoại giao, ông cho biết hai nước sẽ tăng cường hợp tác trong nhiều lĩnh vực.";
         let c = clean(text, &CleanOptions::default());
         assert!(c.removed.is_empty(), "{:?}", c.removed);
+    }
+
+    #[test]
+    fn prefilters_never_reject_a_line_their_rule_matches() {
+        let pieces = [
+            "12",
+            " ",
+            "bình luận",
+            "BÌNH LUẬN",
+            "Bình Luận",
+            "(",
+            ")",
+            "[",
+            "]",
+            "ảnh",
+            "ẢNH",
+            ":",
+            " - ",
+            "phút",
+            "trước",
+            "Hà",
+        ];
+        let mut lines = vec![String::new()];
+        for _ in 0..4 {
+            let next: Vec<String> = lines
+                .iter()
+                .flat_map(|l| pieces.iter().map(move |p| format!("{l}{p}")))
+                .collect();
+            lines.extend(next);
+            lines.sort();
+            lines.dedup();
+        }
+        let mut matched = 0;
+        for line in &lines {
+            let folded = fold_case(line);
+            for (re, _, pre) in regexes() {
+                if re.is_match(line) {
+                    matched += 1;
+                    assert!(pre.may_match(&folded), "{line:?} {re}");
+                }
+            }
+        }
+        assert!(matched > 100, "{matched}");
     }
 
     #[test]
