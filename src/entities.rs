@@ -209,34 +209,50 @@ impl Gazetteer {
 /// Case-fold keeping byte offsets: a character is lowercased only when its lowercase is a single
 /// character of the same UTF-8 length (true of all Vietnamese letters).
 pub fn fold_case(text: &str) -> String {
-    // a copy of the bytes, with the characters that change rewritten in place (same length)
-    let mut out = String::with_capacity(text.len());
+    // a copy, lowered in place: the non-ASCII characters that change are found from their lead
+    // bytes (and rewritten with one of the same length), then ASCII letters in one pass
+    let mut out = String::from(text);
     let bytes = text.as_bytes();
-    let mut copied = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if b.is_ascii_uppercase() {
-                out.push_str(&text[copied..i]);
-                out.push(char::from(b.to_ascii_lowercase()));
-                copied = i + 1;
-            }
-            i += 1;
-            continue;
+    while let Some(at) = next_lead_byte(bytes, i) {
+        i = at + 1;
+        // à..ÿ (C3 A0..BF) are lower case already, and so are the odd ones of ạ..ỹ
+        // (U+1EA0..U+1EF9: E1 BA A0..BF, E1 BB 80..B9)
+        match (bytes[at], bytes.get(at + 1), bytes.get(at + 2)) {
+            (0xC3, Some(0xA0..=0xBF), _) => continue,
+            (0xE1, Some(0xBA), Some(&z)) if z >= 0xA0 && z & 1 == 1 => continue,
+            (0xE1, Some(0xBB), Some(&z)) if z <= 0xB9 && z & 1 == 1 => continue,
+            _ => {}
         }
-        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-        let n = c.len_utf8();
+        let c = text[at..].chars().next().unwrap_or('\u{FFFD}');
         let l = lower_same_len(c);
         if l != c {
-            out.push_str(&text[copied..i]);
-            out.push(l);
-            copied = i + n;
+            out.replace_range(at..at + c.len_utf8(), l.encode_utf8(&mut [0; 4]));
         }
-        i += n;
     }
-    out.push_str(&text[copied..]);
+    out.make_ascii_lowercase();
     out
+}
+
+/// The position of the first byte at or after `from` that starts a multi-byte UTF-8 character
+/// (0xC0 and above), looked for eight bytes at a time.
+#[inline]
+fn next_lead_byte(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut j = from;
+    while let Some(chunk) = bytes.get(j..j + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        // bits 7 and 6 both set: the shift brings each byte's bit 6 to its bit 7
+        let lead = w & (w << 1) & 0x8080_8080_8080_8080;
+        if lead != 0 {
+            return Some(j + (lead.trailing_zeros() / 8) as usize);
+        }
+        j += 8;
+    }
+    bytes
+        .get(j..)?
+        .iter()
+        .position(|&b| b >= 0xC0)
+        .map(|k| j + k)
 }
 
 /// The lowercase of `c` if it is one character of the same UTF-8 length, else `c`; fast for
@@ -839,6 +855,16 @@ mod tests {
             .iter()
             .map(|x| m.entities()[x.entity as usize].id.clone())
             .collect()
+    }
+
+    #[test]
+    fn next_lead_byte_finds_each_multi_byte_character() {
+        let text = "aé bcdefghijklmnoọ ĐĐ xyz123456789 ằ\u{10348}q";
+        let b = text.as_bytes();
+        for from in 0..=b.len() {
+            let want = (from..b.len()).find(|&k| b[k] >= 0xC0);
+            assert_eq!(super::next_lead_byte(b, from), want, "{from}");
+        }
     }
 
     #[test]
