@@ -640,9 +640,10 @@ mod tests {
             "ẢNH",
             ":",
             " - ",
-            "phút",
-            "trước",
+            "12 phút trước",
+            "GIỜ TRƯỚC",
             "Hà",
+            "{ten}",
         ];
         let mut lines = vec![String::new()];
         for _ in 0..4 {
@@ -654,17 +655,18 @@ mod tests {
             lines.sort();
             lines.dedup();
         }
-        let mut matched = 0;
+        let mut matched = vec![0; regexes().len()];
         for line in &lines {
             let folded = fold_case(line);
-            for (re, _, pre) in regexes() {
+            for (k, (re, _, pre)) in regexes().iter().enumerate() {
                 if re.is_match(line) {
-                    matched += 1;
+                    matched[k] += 1;
                     assert!(pre.may_match(&folded), "{line:?} {re}");
                 }
             }
         }
-        assert!(matched > 100, "{matched}");
+        // every rule met lines it matches
+        assert!(matched.iter().all(|&m| m > 0), "{matched:?}");
     }
 
     #[test]

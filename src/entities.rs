@@ -858,6 +858,16 @@ mod tests {
     }
 
     #[test]
+    fn fold_case_lowers_every_character_at_every_offset() {
+        // each character twice, at offsets that put it in a word-at-a-time chunk and in the tail
+        for c in (0..0x30000).filter_map(char::from_u32) {
+            let text = format!("xY{c}zzzzzzzz{c}");
+            let want: String = text.chars().map(lower_same_len).collect();
+            assert_eq!(fold_case(&text), want, "{c:?}");
+        }
+    }
+
+    #[test]
     fn next_lead_byte_finds_each_multi_byte_character() {
         let text = "aé bcdefghijklmnoọ ĐĐ xyz123456789 ằ\u{10348}q";
         let b = text.as_bytes();
