@@ -166,7 +166,6 @@ const SHORT_FURNITURE_PREFIXES: &[&str] = &[
 /// scanned by rules that cannot match them; substrings are searched with a SIMD finder built once.
 enum Prefilter {
     Contains(Box<memchr::memmem::Finder<'static>>),
-    StartsWith(&'static str),
     EndsWith(&'static str),
 }
 
@@ -179,7 +178,6 @@ impl Prefilter {
     fn may_match(&self, folded: &str) -> bool {
         match self {
             Prefilter::Contains(f) => f.find(folded.as_bytes()).is_some(),
-            Prefilter::StartsWith(t) => folded.starts_with(t),
             Prefilter::EndsWith(t) => folded.ends_with(t),
         }
     }
@@ -188,7 +186,7 @@ impl Prefilter {
 fn regexes() -> &'static [(Regex, Reason, Prefilter)] {
     static RE: OnceLock<Vec<(Regex, Reason, Prefilter)>> = OnceLock::new();
     RE.get_or_init(|| {
-        use Prefilter::{EndsWith, StartsWith};
+        use Prefilter::EndsWith;
         let contains = Prefilter::contains;
         [
             (r"\{[a-z_]+\}", Reason::Template, contains("{")),
@@ -208,19 +206,13 @@ fn regexes() -> &'static [(Regex, Reason, Prefilter)] {
                 EndsWith("trước"),
             ),
             (r"^\[[^\[\]]+\]$", Reason::RelatedLink, EndsWith("]")),
+            // the captions, in one regex: one search for "ảnh" per line, not one per form
             (
-                r"(?i)\s[-–]\s+ảnh\s+\d+\.?$",
-                Reason::Caption,
-                contains("ảnh"),
-            ),
-            (
-                r"(?i)\(ảnh(?:\s+minh\s+họa)?\s*:[^()]*\)\.?$",
-                Reason::Caption,
-                contains("ảnh"),
-            ),
-            (r"(?i)^ảnh\s*:", Reason::Caption, StartsWith("ảnh")),
-            (
-                r"(?i)(?:^|\s)ảnh\s+\d+\p{Lu}",
+                r"(?ix)
+                \s[-–]\s+ảnh\s+\d+\.?$
+                | \(ảnh(?:\s+minh\s+họa)?\s*:[^()]*\)\.?$
+                | ^ảnh\s*:
+                | (?:^|\s)ảnh\s+\d+\p{Lu}",
                 Reason::Caption,
                 contains("ảnh"),
             ),
@@ -284,10 +276,8 @@ fn doubled(line: &str, n_words: usize) -> bool {
     b.len() % 2 == 1 && b[mid] == b' ' && b[..mid] == b[mid + 1..]
 }
 
+/// The rule a line (not protected by a keep pattern) falls under, if any.
 fn classify(line: &str, folded: &str, words: usize, opts: &CleanOptions) -> Option<Reason> {
-    if opts.keep.iter().any(|r| r.is_match(line)) {
-        return None;
-    }
     if opts.drop.iter().any(|r| r.is_match(line)) {
         return Some(Reason::UserPattern);
     }
@@ -386,20 +376,20 @@ pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
         pos += l.len() + 1;
     }
     let words: Vec<usize> = lines.iter().map(|l| word_count(l)).collect();
+    // lines a keep-pattern protects from every pass
+    let protected: Vec<bool> = lines
+        .iter()
+        .map(|l| opts.keep.iter().any(|r| r.is_match(l)))
+        .collect();
     // pass 1: rules on each line
     let mut verdict: Vec<Option<Reason>> = (0..lines.len())
         .map(|i| {
-            if lines[i].is_empty() {
+            if lines[i].is_empty() || protected[i] {
                 None
             } else {
                 classify(lines[i], folded[i], words[i], opts)
             }
         })
-        .collect();
-    // lines a keep-pattern protects from every pass
-    let protected: Vec<bool> = lines
-        .iter()
-        .map(|l| opts.keep.iter().any(|r| r.is_match(l)))
         .collect();
     let kept = |v: &Vec<Option<Reason>>, i: usize| !lines[i].is_empty() && v[i].is_none();
     // title: the first kept line that reads like a headline, among the first few

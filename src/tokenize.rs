@@ -203,14 +203,34 @@ static EDGE_PUNCT: [bool; 256] = {
     t
 };
 
-/// Whether the character at byte `i` of `text` is whitespace, and its length in bytes.
-#[inline]
-pub(crate) fn space_at(text: &str, i: usize) -> (bool, usize) {
-    let b = text.as_bytes();
-    let x = b[i];
-    if x < 0x80 {
-        return (x.is_ascii_whitespace() || x == 0x0b, 1);
+/// The ASCII whitespace characters (`char::is_whitespace`: tab, line feed, vertical tab, form
+/// feed, carriage return, space; U+001C..U+001F are not), as a table: one load per byte.
+static ASCII_SPACE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_whitespace() || b == 0x0b;
+        b += 1;
     }
+    t
+};
+
+/// Whether the character at byte `i` of `text` is whitespace, and its length in bytes (ASCII
+/// inline, by table; other characters out of line).
+#[inline(always)]
+pub(crate) fn space_at(text: &str, i: usize) -> (bool, usize) {
+    let x = text.as_bytes()[i];
+    if x < 0x80 {
+        (ASCII_SPACE[x as usize], 1)
+    } else {
+        multibyte_space_at(text.as_bytes(), i)
+    }
+}
+
+/// [`space_at`] of a character of two or more bytes, whose lead byte is at `i`.
+#[inline]
+fn multibyte_space_at(b: &[u8], i: usize) -> (bool, usize) {
+    let x = b[i];
     // the non-ASCII White_Space characters by their bytes: U+0085, U+00A0 (C2 ..), U+1680
     // (E1 9A 80), U+2000..U+200A, U+2028, U+2029, U+202F (E2 80 ..), U+205F (E2 81 9F),
     // U+3000 (E3 80 80); no decoding for the letters around them
@@ -232,29 +252,6 @@ pub(crate) fn space_at(text: &str, i: usize) -> (bool, usize) {
     };
     (space, len)
 }
-
-/// Whether the character at byte `i` of `text` is whitespace (ASCII looked up first).
-#[inline(always)]
-fn is_space(text: &str, i: usize) -> (bool, usize) {
-    let x = text.as_bytes()[i];
-    if x < 0x80 {
-        (ASCII_SPACE[x as usize], 1)
-    } else {
-        space_at(text, i)
-    }
-}
-
-/// The ASCII whitespace characters (`char::is_whitespace`: tab, line feed, vertical tab, form
-/// feed, carriage return, space; U+001C..U+001F are not).
-static ASCII_SPACE: [bool; 128] = {
-    let mut t = [false; 128];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8).is_ascii_whitespace() || b == 0x0b;
-        b += 1;
-    }
-    t
-};
 
 /// Punctuation tokens of `text[a..z]` (ASCII edge punctuation): a run of dots is one token
 /// ("..."), any other character one token each.
@@ -314,10 +311,10 @@ fn chunk_tokens(text: &str, s: usize, to: usize, out: &mut Vec<Token>) -> usize 
     while i < to && is_edge_punct(b[i]) {
         i += 1;
     }
-    if (i < to && !is_space(text, i).0) || (letters && digits) {
+    if (i < to && !space_at(text, i).0) || (letters && digits) {
         // another shape: up to the next whitespace, then word boundaries
         while i < to {
-            let (space, len) = is_space(text, i);
+            let (space, len) = space_at(text, i);
             if space {
                 break;
             }
@@ -348,7 +345,7 @@ fn chunk_tokens(text: &str, s: usize, to: usize, out: &mut Vec<Token>) -> usize 
 fn segment(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
     let mut i = from;
     while i < to {
-        let (space, len) = is_space(text, i);
+        let (space, len) = space_at(text, i);
         if space {
             i += len;
         } else {
