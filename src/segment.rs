@@ -620,8 +620,12 @@ impl Work {
     /// previous decision, in template order (0..=16, then 19..=23).
     #[inline]
     fn static_features(&self, g: usize) -> [u64; N_STATIC] {
-        let &[pp, p, a, b, q] = self.hash[g..].first_chunk::<5>().expect("padded");
-        let sh: &[u8; 5] = self.shape[g..].first_chunk().expect("padded");
+        // `prepare` pads both arrays with two entries on each side, so a gap g < n - 1 has the
+        // five entries g..g + 5 (syllables g - 2 ..= g + 2)
+        let &[pp, p, a, b, q] = self.hash[g..]
+            .first_chunk::<5>()
+            .expect("two pads each side");
+        let sh: &[u8; 5] = self.shape[g..].first_chunk().expect("two pads each side");
         let lex = self.gap_lex[g];
         let (cover, end_a, start_b) = (lex.cover as u64, lex.end_a as u64, lex.start_b as u64);
         let (pair, mm) = (lex.pair as u64, lex.mm as u64);
