@@ -11,6 +11,7 @@ use rustc_hash::FxHashSet;
 
 use crate::entities::fold_case;
 use crate::meta::{credit_source, extract_date, lead_source, FoundDate};
+use crate::normalize::split_lines;
 
 /// Why a line was dropped or moved to metadata.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -326,7 +327,7 @@ impl Cleaned {
     /// Drop the lines for which `drop` is true, reporting them. When the title goes (a site
     /// banner taken for the headline), the next line becomes the title if it reads like one.
     pub fn drop_lines(&mut self, reason: Reason, drop: impl Fn(&str) -> bool) {
-        let lines: Vec<&str> = self.text.split('\n').collect();
+        let lines: Vec<&str> = split_lines(&self.text).collect();
         if !lines.iter().any(|l| drop(l)) {
             return;
         }
@@ -364,7 +365,7 @@ fn looks_like_title(line: &str, n: usize) -> bool {
 
 /// Clean one normalized article; see the module documentation.
 pub fn clean(text: &str, opts: &CleanOptions) -> Cleaned {
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines: Vec<&str> = split_lines(text).collect();
     // the text case-folded once; folding keeps each character's length, so line i is at the
     // same byte offsets in it
     let folded_text = fold_case(text);

@@ -14,7 +14,7 @@ use crate::dedup::{line_key, repeated_lines};
 use crate::entities::{Gazetteer, Matcher};
 use crate::error::{Error, Result};
 use crate::input::{read_file, Decoded};
-use crate::normalize::{normalize, ToneStyle};
+use crate::normalize::{normalize, split_lines, ToneStyle};
 use crate::parallel::Ctx;
 use crate::segment::{word_key, Forced, Segmenter, State as SegState, Word};
 use crate::sentences::split_sentences;
@@ -167,6 +167,8 @@ pub fn analyze(id: String, cleaned: Cleaned, invalid_bytes: usize, matcher: &Mat
         .iter()
         .map(|&(s, e)| (conv.at(s), conv.at(e)))
         .collect();
+    // the same walk on to the end (the sentences' offsets increase)
+    let n_chars = conv.at(text.len());
     let mut conv = CharOffsets::new(&text);
     let mut sent = 0usize;
     let mentions = found
@@ -195,7 +197,7 @@ pub fn analyze(id: String, cleaned: Cleaned, invalid_bytes: usize, matcher: &Mat
         date,
         date_origin,
         source: cleaned.source,
-        n_chars: text.chars().count() as u32,
+        n_chars,
         text,
         sentences,
         mentions,
@@ -339,10 +341,7 @@ pub fn process(
         let candidates: Vec<Vec<u64>> = docs
             .par_iter()
             .map(|p| {
-                let mut keys: Vec<u64> = p
-                    .cleaned
-                    .text
-                    .split('\n')
+                let mut keys: Vec<u64> = split_lines(&p.cleaned.text)
                     .filter(|l| furniture_candidate(l))
                     .map(line_key)
                     .collect();

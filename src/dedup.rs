@@ -1,18 +1,18 @@
 //! Corpus-level evidence: near-duplicate articles and lines that repeat across articles.
 //!
-//! Near-duplicates (the same wire story republished by several outlets) are found with MinHash
-//! over syllable 5-shingles (fixed seeds, so the result is the same on every run and thread
-//! count) and LSH banding: documents whose signatures agree on a whole band (compared by a
+//! Near-duplicates (the same wire story republished by several outlets) are found with
+//! one-permutation MinHash over all syllable 5-shingles (fixed hashes, so the result is the same
+//! on every run and thread count) and LSH banding: documents whose signatures agree on a whole band (compared by a
 //! 64-bit hash of the band) are candidates, and candidates whose signatures agree on at least
 //! `threshold` of their values are linked; each connected group's representative is its first
 //! document in input order. Lines that repeat in several groups and read like furniture (no
 //! sentence punctuation) are site furniture: a site prints them under every article, a
 //! republished story only once.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::entities::fold_case;
 use crate::entities::trie::Atoms;
@@ -20,30 +20,39 @@ use crate::entities::trie::Atoms;
 const NUM_HASHES: usize = 64;
 const SHINGLE: usize = 5;
 
-/// Long texts' shingles are sampled: those whose hash is 0 modulo this (one rule for every long
-/// text, so their sampled sets stay comparable and estimate the full sets' Jaccard).
-const SAMPLE_MOD: u64 = 4;
-/// Texts with fewer shingles keep them all (a sample of a short text is too small to compare).
-const SAMPLE_FROM: usize = 256;
+/// The syllable hashes of `text`: case-folded runs of letters, digits and combining marks, so
+/// "12/4" or "TP.HCM" are two syllables; punctuation is left out.
+fn syllables(text: &str) -> impl Iterator<Item = u64> + '_ {
+    Atoms::new(text, 0).filter(|a| a.word).map(|a| a.hash)
+}
 
-/// Hashes of the syllable 5-shingles of `text` (case-folded syllables: runs of letters, digits
-/// and combining marks, so "12/4" or "TP.HCM" are two syllables; punctuation is left out),
-/// sampled for long texts; a text with fewer syllables is one shingle; empty texts have
-/// none.
+/// Hashes of the syllable 5-shingles of `text` (a text with fewer syllables is one shingle;
+/// an empty text has none), passed to `f` in order.
+fn for_each_shingle(text: &str, mut f: impl FnMut(u64)) {
+    let mut window = [0u64; SHINGLE];
+    let mut n = 0usize;
+    for h in syllables(text) {
+        if n < SHINGLE {
+            window[n] = h;
+        } else {
+            window.copy_within(1.., 0);
+            window[SHINGLE - 1] = h;
+        }
+        n += 1;
+        if n >= SHINGLE {
+            f(hash_seq(window.iter().copied()));
+        }
+    }
+    if (1..SHINGLE).contains(&n) {
+        f(hash_seq(window[..n].iter().copied()));
+    }
+}
+
+#[cfg(test)]
 fn shingles(text: &str) -> Vec<u64> {
-    let syl: Vec<u64> = Atoms::new(text, 0)
-        .filter(|a| a.word)
-        .map(|a| a.hash)
-        .collect();
-    if syl.is_empty() {
-        return Vec::new();
-    }
-    let n = SHINGLE.min(syl.len());
-    let all = syl.windows(n).map(|w| hash_seq(w.iter().copied()));
-    if syl.len() - n + 1 < SAMPLE_FROM {
-        return all.collect();
-    }
-    all.filter(|h| h % SAMPLE_MOD == 0).collect()
+    let mut out = Vec::new();
+    for_each_shingle(text, |h| out.push(h));
+    out
 }
 
 const MUL: u64 = 0xBF58_476D_1CE4_E5B9;
@@ -83,58 +92,44 @@ fn bands_and_rows(s: f64, n: usize, p: f64) -> (usize, usize) {
     (b, r)
 }
 
-/// MinHash with `n` multiply-shift hash functions (odd multipliers and xor seeds drawn from a
-/// fixed SplitMix64 sequence): value `k` of a signature is the least top half of
-/// `(x ^ seed_k) * mult_k` over the shingle hashes `x`.
-struct MinHasher {
-    seeds: Vec<u64>,
-    mults: Vec<u64>,
+/// The bin of hash `x` among `n`: its top 32 bits scaled to `0..n`.
+fn bin(x: u64, n: usize) -> usize {
+    (((x >> 32) * n as u64) >> 32) as usize
 }
 
-impl MinHasher {
-    fn new(n: usize) -> MinHasher {
-        let mut state = 0x005E_ED0F_D0C5_u64;
-        let mut next = || {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            mix64(state)
-        };
-        let seeds = (0..n).map(|_| next()).collect();
-        let mults = (0..n).map(|_| next() | 1).collect();
-        MinHasher { seeds, mults }
-    }
+/// A bin no shingle fell into (a shingle's value is below it: values keep 31 bits).
+const EMPTY: u32 = u32::MAX;
 
-    fn signature(&self, shingles: &[u64]) -> Vec<u32> {
-        let mut sig = vec![u32::MAX; self.seeds.len()];
-        #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2 (checked just above)
-            unsafe { min_hashes_avx2(&mut sig, shingles, &self.seeds, &self.mults) };
-            return sig;
-        }
-        min_hashes(&mut sig, shingles, &self.seeds, &self.mults);
-        sig
-    }
-}
-
-/// `sig[k] = min(sig[k], top half of (x ^ seeds[k]) * mults[k])` over the shingles `x`.
-#[inline(always)]
-fn min_hashes(sig: &mut [u32], shingles: &[u64], seeds: &[u64], mults: &[u64]) {
-    for &x in shingles {
-        for ((v, &s), &m) in sig.iter_mut().zip(seeds).zip(mults) {
-            *v = (*v).min(((x ^ s).wrapping_mul(m) >> 32) as u32);
-        }
-    }
-}
-
-/// [`min_hashes`] compiled for AVX2 (the same arithmetic, so the same signatures; the compiler
-/// vectorizes the loop over the hash functions).
+/// One-permutation MinHash (Li, Owen and Zhang 2012) of a set of shingle hashes, with optimal
+/// densification (Shrivastava 2017): shingle hash `x` (already well mixed) falls into bin
+/// `(x >> 32) * n >> 32` and the bin keeps the least `x & 0x7FFF_FFFF`; an empty bin `k` then
+/// takes the value of the first non-empty bin in a sequence drawn from `k` alone (the same for
+/// every text, so two sets' signatures still agree on a bin with probability their Jaccard
+/// similarity). One hash per shingle where `n` independent MinHashes take `n`.
 ///
-/// # Safety
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn min_hashes_avx2(sig: &mut [u32], shingles: &[u64], seeds: &[u64], mults: &[u64]) {
-    min_hashes(sig, shingles, seeds, mults)
+/// `None` for an empty set.
+fn signature(n: usize, shingles: impl FnOnce(&mut dyn FnMut(u64))) -> Option<Vec<u32>> {
+    assert!(n >= 1, "a signature has at least one value");
+    let mut sig = vec![EMPTY; n];
+    let mut any = false;
+    shingles(&mut |x| {
+        let v = (x as u32) & 0x7FFF_FFFF;
+        let slot = &mut sig[bin(x, n)];
+        *slot = (*slot).min(v);
+        any = true;
+    });
+    if !any {
+        return None;
+    }
+    let full = sig.clone();
+    for (k, v) in sig.iter_mut().enumerate() {
+        let mut attempt = 0u64;
+        while *v == EMPTY {
+            attempt += 1;
+            *v = full[bin(mix64((k as u64) << 32 | attempt), n)];
+        }
+    }
+    Some(sig)
 }
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -157,13 +152,9 @@ pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<Option<usize>> {
     // every pair at the threshold is a candidate with probability 0.99
     let (bands, width) = bands_and_rows(threshold, NUM_HASHES, 0.99);
     let n_hashes = bands * width;
-    let hasher = MinHasher::new(n_hashes);
     let sigs: Vec<Option<Vec<u32>>> = texts
         .par_iter()
-        .map(|t| {
-            let sh = shingles(t);
-            (!sh.is_empty()).then(|| hasher.signature(&sh))
-        })
+        .map(|t| signature(n_hashes, |f| for_each_shingle(t, f)))
         .collect();
     // (band, hash of the band's values, document), sorted: a run with equal band hashes is a
     // bucket (16 bytes per document and band; a hash collision only adds candidates to check)
@@ -223,19 +214,23 @@ pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<Option<usize>> {
 
 /// Hash of a line for cross-document counting (case-folded).
 pub fn line_key(line: &str) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = rustc_hash::FxHasher::default();
     fold_case(line).hash(&mut h);
     h.finish()
 }
 
 /// Keys of the candidate lines that occur in at least `min_groups` near-duplicate groups.
 /// `candidates[i]` are the keys of document `i`'s candidate lines; `group[i]` its group.
-pub fn repeated_lines(candidates: &[Vec<u64>], group: &[usize], min_groups: usize) -> HashSet<u64> {
+pub fn repeated_lines(
+    candidates: &[Vec<u64>],
+    group: &[usize],
+    min_groups: usize,
+) -> FxHashSet<u64> {
     if min_groups == 0 {
-        return HashSet::new();
+        return FxHashSet::default();
     }
-    let mut seen: HashSet<(u64, usize)> = HashSet::new();
-    let mut count: HashMap<u64, usize> = HashMap::new();
+    let mut seen: FxHashSet<(u64, usize)> = FxHashSet::default();
+    let mut count: FxHashMap<u64, usize> = FxHashMap::default();
     for (keys, &g) in candidates.iter().zip(group) {
         for &k in keys {
             if seen.insert((k, g)) {
@@ -254,17 +249,65 @@ pub fn repeated_lines(candidates: &[Vec<u64>], group: &[usize], min_groups: usiz
 mod tests {
     use super::*;
 
+    fn sig(n: usize, set: &[u64]) -> Vec<u32> {
+        signature(n, |f| set.iter().for_each(|&x| f(x))).expect("a non-empty set")
+    }
+
     #[test]
-    fn vectorized_signatures_equal_the_plain_loop() {
-        let h = MinHasher::new(64);
-        let text =
-            "Ngày 12/4, các quan chức Nga và ASEAN đã họp trực tuyến để thảo luận về hợp tác. ";
-        for t in [String::new(), text.to_string(), text.repeat(40)] {
-            let sh = shingles(&t);
-            let mut plain = vec![u32::MAX; 64];
-            min_hashes(&mut plain, &sh, &h.seeds, &h.mults);
-            assert_eq!(h.signature(&sh), plain);
+    fn shingles_slide_over_the_syllables() {
+        let text = "Ngày 12/4, các quan chức Nga và ASEAN đã họp.";
+        let syl: Vec<u64> = syllables(text).collect();
+        assert_eq!(
+            syl.len(),
+            11,
+            "12 and 4 are two syllables, punctuation none"
+        );
+        let want: Vec<u64> = syl
+            .windows(SHINGLE)
+            .map(|w| hash_seq(w.iter().copied()))
+            .collect();
+        assert_eq!(shingles(text), want);
+        // fewer syllables than a shingle: one shingle of them all; none: no shingle
+        assert_eq!(shingles("Nga, Trung"), vec![hash_seq(syl_of("Nga Trung"))]);
+        assert!(shingles(" ,. ").is_empty());
+        assert_eq!(shingles("NGÀY 12/4"), shingles("ngày 12 4"), "case-folded");
+        assert!(signature(64, |f| for_each_shingle("", f)).is_none());
+    }
+
+    fn syl_of(text: &str) -> impl Iterator<Item = u64> + '_ {
+        syllables(text)
+    }
+
+    #[test]
+    fn one_permutation_signatures_estimate_jaccard() {
+        // a signature agrees with itself and rarely with an unrelated one
+        let a: Vec<u64> = (0..200).map(mix64).collect();
+        let b: Vec<u64> = (1000..1200).map(mix64).collect();
+        assert_eq!(sig(64, &a), sig(64, &a));
+        let same = agreement(&sig(64, &a), &sig(64, &b));
+        assert!(same <= 2, "{same}");
+        // the share of equal values estimates the Jaccard similarity (here 750 / 1250 = 0.6)
+        let a: Vec<u64> = (0..1000).map(mix64).collect();
+        let b: Vec<u64> = (250..1250).map(mix64).collect();
+        let est = agreement(&sig(512, &a), &sig(512, &b)) as f64 / 512.0;
+        assert!((est - 0.6).abs() < 0.08, "{est}");
+        // sets smaller than the signature (most bins filled by densification): the mean
+        // estimate over 200 pairs of similarity 15 / 25 = 0.6 stays near it
+        for (size, shift) in [(20u64, 5u64), (40, 10)] {
+            let mut total = 0.0;
+            for seed in 0..200u64 {
+                let set = |from: u64| -> Vec<u64> {
+                    (from..from + size).map(|x| mix64(x ^ seed << 40)).collect()
+                };
+                total += agreement(&sig(64, &set(0)), &sig(64, &set(shift))) as f64 / 64.0;
+            }
+            let mean = total / 200.0;
+            assert!((mean - 0.6).abs() < 0.05, "{size}: {mean}");
         }
+        // the order shingles come in does not matter
+        let mut rev = a.clone();
+        rev.reverse();
+        assert_eq!(sig(63, &a), sig(63, &rev));
     }
 
     #[test]
@@ -282,20 +325,6 @@ mod tests {
     fn bands_and_rows_follow_the_s_curve() {
         assert_eq!(bands_and_rows(0.5, 64, 0.99), (32, 2));
         assert_eq!(bands_and_rows(0.9, 64, 0.99), (9, 7));
-        // a signature agrees with itself and rarely with an unrelated one
-        let h = MinHasher::new(64);
-        let a: Vec<u64> = (0..200).map(mix64).collect();
-        let b: Vec<u64> = (1000..1200).map(mix64).collect();
-        assert_eq!(h.signature(&a), h.signature(&a));
-        let same = agreement(&h.signature(&a), &h.signature(&b));
-        assert!(same <= 2, "{same}");
-        // the share of equal values estimates the Jaccard similarity (here 750 / 1250 = 0.6)
-        let h = MinHasher::new(512);
-        let a: Vec<u64> = (0..1000).map(mix64).collect();
-        let b: Vec<u64> = (250..1250).map(mix64).collect();
-        let same = agreement(&h.signature(&a), &h.signature(&b));
-        let est = same as f64 / 512.0;
-        assert!((est - 0.6).abs() < 0.08, "{est}");
     }
 
     #[test]
@@ -329,7 +358,10 @@ mod tests {
         // line 7 in three documents, two of which are one group: 2 groups
         let cands = vec![vec![7, 1], vec![7], vec![7, 2], vec![9]];
         assert!(repeated_lines(&cands, &[0, 0, 2, 3], 3).is_empty());
-        assert_eq!(repeated_lines(&cands, &[0, 1, 2, 3], 3), HashSet::from([7]));
+        assert_eq!(
+            repeated_lines(&cands, &[0, 1, 2, 3], 3),
+            FxHashSet::from_iter([7])
+        );
         assert!(repeated_lines(&cands, &[0, 1, 2, 3], 0).is_empty());
     }
 }

@@ -171,6 +171,22 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]
+    fn split_lines_is_split_at_line_feeds(text in vi_text(), breaks in proptest::collection::vec(0usize..200, 0..12)) {
+        // line feeds at random places (vi_text has few), runs and ends included
+        let mut t = text;
+        for b in breaks {
+            let mut at = b.min(t.len());
+            while !t.is_char_boundary(at) {
+                at -= 1;
+            }
+            t.insert(at, '\n');
+        }
+        let got: Vec<&str> = crate::normalize::split_lines(&t).collect();
+        let want: Vec<&str> = t.split('\n').collect();
+        prop_assert_eq!(got, want);
+    }
+
+    #[test]
     fn the_trie_matcher_agrees_with_the_automaton(text in alias_text()) {
         static R: std::sync::OnceLock<crate::entities::reference::Reference<'static>> =
             std::sync::OnceLock::new();

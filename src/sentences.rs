@@ -11,7 +11,7 @@
 pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut line_start = 0;
-    for line in text.split('\n') {
+    for line in crate::normalize::split_lines(text) {
         split_line(line, line_start, &mut out);
         line_start += line.len() + 1;
     }
