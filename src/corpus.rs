@@ -247,6 +247,8 @@ struct Prepared {
     invalid_bytes: usize,
     date: Option<String>,
     outlet: Option<String>,
+    /// The near-duplicate signature (when detection is on), made while the text is in cache.
+    signature: Option<Vec<u32>>,
 }
 
 fn prepare_input(
@@ -278,8 +280,12 @@ fn prepare_input(
         return Err(skip("too large: over 2 GiB in one document".into()));
     }
     let cleaned = prepare(&raw, opts);
+    let signature = opts
+        .dedup_threshold
+        .and_then(|t| crate::dedup::text_signature(&cleaned.text, t));
     Ok(Prepared {
         id: input.id,
+        signature,
         cleaned,
         invalid_bytes: invalid,
         date: input.date,
@@ -325,9 +331,11 @@ pub fn process(
         .collect::<Result<_>>()?;
     // corpus-level evidence over the documents (not the skipped inputs)
     let docs: Vec<&Prepared> = prepared.iter().filter_map(|p| p.as_ref().ok()).collect();
-    let texts: Vec<&str> = docs.iter().map(|p| p.cleaned.text.as_str()).collect();
     let dup = match opts.dedup_threshold {
-        Some(t) => crate::dedup::near_duplicates(&texts, t),
+        Some(t) => {
+            let sigs: Vec<Option<&[u32]>> = docs.iter().map(|p| p.signature.as_deref()).collect();
+            crate::dedup::group_signatures(&sigs, t)
+        }
         None => vec![None; docs.len()],
     };
     let group: Vec<usize> = dup

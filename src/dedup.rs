@@ -146,23 +146,39 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
     parent[a.max(b)] = a.min(b);
 }
 
+/// The signature [`near_duplicates`] compares for `text` at `threshold`; `None` for a text
+/// without syllables (never a near-duplicate).
+pub fn text_signature(text: &str, threshold: f64) -> Option<Vec<u32>> {
+    let (bands, width) = bands_and_rows(threshold, NUM_HASHES, 0.99);
+    signature(bands * width, |f| for_each_shingle(text, f))
+}
+
 /// For each text, the index of the first text of its near-duplicate group, or `None` when it is
 /// the first (or alone). `threshold` is the estimated Jaccard similarity of shingle sets.
 pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<Option<usize>> {
+    let sigs: Vec<Option<Vec<u32>>> = texts
+        .par_iter()
+        .map(|t| text_signature(t, threshold))
+        .collect();
+    group_signatures(&sigs, threshold)
+}
+
+/// [`near_duplicates`] from the texts' signatures ([`text_signature`] at the same `threshold`).
+pub fn group_signatures<S: AsRef<[u32]> + Sync>(
+    sigs: &[Option<S>],
+    threshold: f64,
+) -> Vec<Option<usize>> {
     // every pair at the threshold is a candidate with probability 0.99
     let (bands, width) = bands_and_rows(threshold, NUM_HASHES, 0.99);
     let n_hashes = bands * width;
-    let sigs: Vec<Option<Vec<u32>>> = texts
-        .par_iter()
-        .map(|t| signature(n_hashes, |f| for_each_shingle(t, f)))
-        .collect();
     // (band, hash of the band's values, document), sorted: a run with equal band hashes is a
     // bucket (16 bytes per document and band; a hash collision only adds candidates to check)
     let mut keys: Vec<(u32, u64, u32)> = sigs
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| s.as_ref().map(|s| (i, s)))
+        .filter_map(|(i, s)| s.as_ref().map(|s| (i, s.as_ref())))
         .flat_map(|(i, s)| {
+            assert_eq!(s.len(), n_hashes, "a signature for another threshold");
             (0..bands).map(move |b| {
                 (
                     b as u32,
@@ -178,33 +194,38 @@ pub fn near_duplicates(texts: &[&str], threshold: f64) -> Vec<Option<usize>> {
         .filter(|c| c.len() > 1)
         .collect();
     let similar = |i: usize, j: usize| match (&sigs[i], &sigs[j]) {
-        (Some(a), Some(b)) => agreement(a, b) as f64 / n_hashes as f64 >= threshold,
+        (Some(a), Some(b)) => {
+            agreement(a.as_ref(), b.as_ref()) as f64 / n_hashes as f64 >= threshold
+        }
         _ => false,
     };
     // per bucket, the links that join groups (links inside a group already joined are skipped:
-    // the groups are the same whichever links join them)
-    let links: Vec<Vec<(usize, usize)>> = buckets
+    // the groups are the same whichever links join them, since a group's root is its least
+    // index); one union-find buffer per worker, not one per bucket
+    let links: Vec<(usize, usize)> = buckets
         .par_iter()
-        .map(|bucket| {
-            let docs: Vec<usize> = bucket.iter().map(|x| x.2 as usize).collect();
-            let mut local: Vec<usize> = (0..docs.len()).collect();
+        .map_init(Vec::new, |local: &mut Vec<usize>, bucket| {
+            local.clear();
+            local.extend(0..bucket.len());
             let mut out = Vec::new();
-            for a in 0..docs.len() {
-                for b in a + 1..docs.len() {
-                    if find(&mut local, a) != find(&mut local, b) && similar(docs[a], docs[b]) {
-                        union(&mut local, a, b);
-                        out.push((docs[a], docs[b]));
+            for a in 0..bucket.len() {
+                for b in a + 1..bucket.len() {
+                    let (da, db) = (bucket[a].2 as usize, bucket[b].2 as usize);
+                    if find(local, a) != find(local, b) && similar(da, db) {
+                        union(local, a, b);
+                        out.push((da, db));
                     }
                 }
             }
             out
         })
+        .flatten_iter()
         .collect();
-    let mut parent: Vec<usize> = (0..texts.len()).collect();
-    for (a, b) in links.into_iter().flatten() {
+    let mut parent: Vec<usize> = (0..sigs.len()).collect();
+    for (a, b) in links {
         union(&mut parent, a, b);
     }
-    (0..texts.len())
+    (0..sigs.len())
         .map(|i| {
             let r = find(&mut parent, i);
             (r != i).then_some(r)
