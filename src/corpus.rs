@@ -25,6 +25,9 @@ use crate::tokenize::{tokenize, TokenKind};
 pub enum Source {
     /// Text given by the caller.
     Text(String),
+    /// Text given by the caller in which `replaced` characters that were not Unicode scalar
+    /// values (lone surrogates in a Python string) became U+FFFD; counted with the invalid bytes.
+    Repaired { text: String, replaced: usize },
     /// A file to read and decode.
     File(PathBuf),
 }
@@ -263,6 +266,9 @@ fn prepare_input(
     };
     let (raw, invalid) = match &input.source {
         Source::Text(t) => (std::borrow::Cow::Borrowed(t.as_str()), 0),
+        Source::Repaired { text, replaced } => {
+            (std::borrow::Cow::Borrowed(text.as_str()), *replaced)
+        }
         Source::File(p) => match read_file(p) {
             Ok(Decoded::Text {
                 text,

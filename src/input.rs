@@ -11,6 +11,77 @@ pub enum Decoded {
     Binary(String),
 }
 
+/// UTF-8 of a sequence of code points (as CPython's `PyUnicode_AsUCS4` copies a `str` out):
+/// values that are not Unicode scalar values (lone surrogates, which a Python string may hold)
+/// become U+FFFD. Returns the text and how many were replaced.
+pub fn utf8_from_code_points(code_points: &[u32]) -> (String, usize) {
+    // the exact length first (a loop the compiler vectorizes), so the text is allocated once
+    let len: usize = code_points
+        .iter()
+        .map(|&c| 1 + usize::from(c >= 0x80) + usize::from(c >= 0x800) + usize::from(c >= 0x1_0000))
+        .sum();
+    let mut out: Vec<u8> = Vec::with_capacity(len);
+    let mut replaced = 0;
+    for &c in code_points {
+        match c {
+            0..=0x7F => out.push(c as u8),
+            0x80..=0x7FF => {
+                out.extend_from_slice(&[0xC0 | (c >> 6) as u8, 0x80 | (c & 0x3F) as u8])
+            }
+            0xD800..=0xDFFF | 0x11_0000.. => {
+                replaced += 1;
+                out.extend_from_slice(&[0xEF, 0xBF, 0xBD]); // U+FFFD
+            }
+            0x800..=0xFFFF => out.extend_from_slice(&[
+                0xE0 | (c >> 12) as u8,
+                0x80 | ((c >> 6) & 0x3F) as u8,
+                0x80 | (c & 0x3F) as u8,
+            ]),
+            _ => out.extend_from_slice(&[
+                0xF0 | (c >> 18) as u8,
+                0x80 | ((c >> 12) & 0x3F) as u8,
+                0x80 | ((c >> 6) & 0x3F) as u8,
+                0x80 | (c & 0x3F) as u8,
+            ]),
+        }
+    }
+    // SAFETY: every arm above writes the UTF-8 encoding of one Unicode scalar value (the
+    // surrogates and values above U+10FFFF write U+FFFD's); a test checks every value
+    (unsafe { String::from_utf8_unchecked(out) }, replaced)
+}
+
+/// UTF-16 of `text` (as `text.encode_utf16()`, in one allocation and without its per-unit
+/// capacity checks): what CPython decodes fastest into a `str`.
+pub fn utf16_from_str(text: &str) -> Vec<u16> {
+    let bytes = text.as_bytes();
+    // never more units than bytes
+    let mut out = vec![0u16; bytes.len()];
+    let mut n = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out[n] = u16::from(b);
+            n += 1;
+            i += 1;
+            continue;
+        }
+        let (c, len) = crate::normalize::decode(bytes, i);
+        i += len;
+        if c < 0x1_0000 {
+            out[n] = c as u16;
+            n += 1;
+        } else {
+            let c = c - 0x1_0000;
+            out[n] = 0xD800 | (c >> 10) as u16;
+            out[n + 1] = 0xDC00 | (c & 0x3FF) as u16;
+            n += 2;
+        }
+    }
+    out.truncate(n);
+    out
+}
+
 const MAGIC: &[(&[u8], &str)] = &[
     (b"%PDF", "PDF"),
     (b"PK\x03\x04", "ZIP"),
@@ -103,6 +174,41 @@ pub fn read_file(path: &Path) -> Result<Decoded, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::{utf16_from_str, utf8_from_code_points};
+
+    #[test]
+    fn utf16_is_the_standard_librarys() {
+        let all: String = (0..=0x10FFFF).filter_map(char::from_u32).collect();
+        for t in ["", "a", "Mát-xcơ-va 🇷🇺 莫斯科", all.as_str()] {
+            assert!(utf16_from_str(t) == t.encode_utf16().collect::<Vec<u16>>());
+        }
+    }
+
+    #[test]
+    fn code_points_become_utf8_and_lone_surrogates_are_replaced() {
+        let text =
+            "Mát-xcơ-va, 莫斯科 🇷🇺 \u{0} \u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}";
+        let cps: Vec<u32> = text.chars().map(u32::from).collect();
+        assert_eq!(utf8_from_code_points(&cps), (text.to_string(), 0));
+        assert_eq!(utf8_from_code_points(&[]), (String::new(), 0));
+        let (t, n) = utf8_from_code_points(&[0x61, 0xD800, 0x62, 0xDFFF, 0xDC80, 0x110000]);
+        assert_eq!((t.as_str(), n), ("a\u{FFFD}b\u{FFFD}\u{FFFD}\u{FFFD}", 4));
+        // every scalar value, in one text
+        let all: Vec<u32> = (0..=0x10FFFF)
+            .filter(|&c| char::from_u32(c).is_some())
+            .collect();
+        let want: String = all
+            .iter()
+            .map(|&c| char::from_u32(c).expect("a scalar value"))
+            .collect();
+        let (got, n) = utf8_from_code_points(&all);
+        assert_eq!(n, 0);
+        assert!(
+            got == want,
+            "every scalar value encodes as the standard library does"
+        );
+    }
+
     use super::*;
 
     fn text(d: Decoded) -> (String, usize) {

@@ -194,6 +194,44 @@ def test_every_input_is_accounted_for():
     }
 
 
+def test_lone_surrogates_are_replaced_and_counted_or_refused():
+    # a str may hold a lone surrogate (e.g. bytes decoded with errors="surrogateescape"): the
+    # corpus keeps the document, with U+FFFD in its place, counted like an undecodable byte
+    bad = "Ngoại trưởng Nga \udcc3 thăm Trung Quốc.\ud800"
+    c = vncooc.Corpus.from_texts([bad, ARTICLES[1]])
+    docs = c.documents()
+    assert list(docs.invalid_bytes) == [2, 0]
+    assert docs.text[0] == "Ngoại trưởng Nga \ufffd thăm Trung Quốc.\ufffd"
+    assert {"russia", "china"} <= set(c.mentions().entity_id)
+    # the functions on one text, and the segmenter, refuse it with the project's error
+    for call in [
+        lambda: vncooc.normalize(bad),
+        lambda: vncooc.clean(bad),
+        lambda: vncooc.sent_tokenize(bad),
+        lambda: vncooc.find_entities(bad),
+        lambda: vncooc.word_tokenize(bad),
+        lambda: vncooc.word_tokenize_batch(["Nga", bad]),
+    ]:
+        with pytest.raises(vncooc.InputError, match="lone surrogate"):
+            call()
+    with pytest.raises(vncooc.InputError, match=r"texts\[1\]"):
+        vncooc.word_tokenize_batch(["Nga", bad], format="text")
+
+
+def test_texts_are_read_without_growing_the_callers_strings():
+    # CPython's UTF-8 encoder would keep a UTF-8 copy inside each string for as long as the
+    # caller keeps it (sys.getsizeof counts it)
+    import sys
+
+    texts = ["".join(chr(0x1EA0 + (i * 7 + k) % 90) + " Nga" for k in range(200)) for i in range(50)]
+    before = [sys.getsizeof(t) for t in texts]
+    vncooc.Corpus.from_texts(texts)
+    vncooc.word_tokenize_batch(texts)
+    vncooc.word_tokenize_batch(texts, format="text")
+    assert [sys.getsizeof(t) for t in texts] == before
+    assert sys.getsizeof(texts[0]) < 2 * len(texts[0]) + 100  # two bytes per character, no copy
+
+
 def test_from_dir_files_encodings_and_skips(tmp_path: Path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.txt").write_text(ARTICLES[0], encoding="utf-8")

@@ -339,7 +339,9 @@ class Corpus:
 
         ``dates``: ISO strings (``YYYY-MM-DD`` or ``--MM-DD``), dates or Timestamps; they win
         over dates read from the text. ``sources``: outlet names. A text that is None/NaN or not
-        a string is skipped with the reason (see :meth:`skipped`).
+        a string is skipped with the reason (see :meth:`skipped`); a lone surrogate in a text
+        (which ``errors="surrogateescape"`` decoding leaves) becomes U+FFFD and is counted in
+        ``documents().invalid_bytes``.
 
         Options (all constructors): ``gazetteer``, ``n_threads``, ``tone_style`` ("old"/"new"),
         ``clean`` (False to only normalize), ``drop_patterns``/``keep_patterns`` (regexes on
@@ -442,7 +444,9 @@ class Corpus:
         n_sentences, n_tokens, n_mentions, n_removed, invalid_bytes, duplicate_of``. ``text`` is
         the cleaned text; ``date`` is ``YYYY-MM-DD``, ``--MM-DD`` (year unknown) or missing, and
         ``date_source`` says where it came from (given, dateline, text, text+year);
-        ``duplicate_of`` is the id of the first document of a near-duplicate group."""
+        ``duplicate_of`` is the id of the first document of a near-duplicate group;
+        ``invalid_bytes`` counts undecodable bytes of a file, or lone surrogates of a given
+        text, replaced with U+FFFD."""
         return frame(self._core.documents())
 
     def _slicing(self, by: str | None) -> pd.DataFrame:
