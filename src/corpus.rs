@@ -146,8 +146,7 @@ pub fn prepare(raw: &str, opts: &Options) -> Cleaned {
         return clean(&normalized, &opts.clean);
     }
     let mut c = Cleaned::default();
-    for (i, l) in normalized
-        .split('\n')
+    for (i, l) in split_lines(&normalized)
         .enumerate()
         .filter(|(_, l)| !l.is_empty())
     {

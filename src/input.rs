@@ -28,25 +28,27 @@ pub fn utf8_from_code_points(code_points: &[u32]) -> (String, usize) {
             0x80..=0x7FF => {
                 out.extend_from_slice(&[0xC0 | (c >> 6) as u8, 0x80 | (c & 0x3F) as u8])
             }
-            0xD800..=0xDFFF | 0x11_0000.. => {
-                replaced += 1;
-                out.extend_from_slice(&[0xEF, 0xBF, 0xBD]); // U+FFFD
-            }
-            0x800..=0xFFFF => out.extend_from_slice(&[
+            0x800..=0xD7FF | 0xE000..=0xFFFF => out.extend_from_slice(&[
                 0xE0 | (c >> 12) as u8,
                 0x80 | ((c >> 6) & 0x3F) as u8,
                 0x80 | (c & 0x3F) as u8,
             ]),
-            _ => out.extend_from_slice(&[
+            0x1_0000..=0x10_FFFF => out.extend_from_slice(&[
                 0xF0 | (c >> 18) as u8,
                 0x80 | ((c >> 12) & 0x3F) as u8,
                 0x80 | ((c >> 6) & 0x3F) as u8,
                 0x80 | (c & 0x3F) as u8,
             ]),
+            // surrogates and values past U+10FFFF
+            _ => {
+                replaced += 1;
+                out.extend_from_slice(&[0xEF, 0xBF, 0xBD]); // U+FFFD
+            }
         }
     }
-    // SAFETY: every arm above writes the UTF-8 encoding of one Unicode scalar value (the
-    // surrogates and values above U+10FFFF write U+FFFD's); a test checks every value
+    // SAFETY: every arm above writes the UTF-8 encoding of one Unicode scalar value: each arm's
+    // range holds only scalar values, and the last arm (surrogates, values past U+10FFFF)
+    // writes U+FFFD's; a test checks every value
     (unsafe { String::from_utf8_unchecked(out) }, replaced)
 }
 

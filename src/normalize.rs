@@ -111,7 +111,7 @@ pub fn is_blank(text: &str) -> bool {
 
 /// The lines of `text`: the same pieces as `text.split('\n')`, found with the `memchr` crate's
 /// vectorized search (the standard library's is not, and every stage splits whole texts).
-pub fn split_lines(text: &str) -> impl DoubleEndedIterator<Item = &str> + '_ {
+pub fn split_lines(text: &str) -> impl Iterator<Item = &str> + '_ {
     let bytes = text.as_bytes();
     let mut start = 0;
     memchr::memchr_iter(b'\n', bytes)

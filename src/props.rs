@@ -171,6 +171,21 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]
+    fn joined_words_are_the_words_with_their_spaces_joined(text in vi_text()) {
+        // the text format: words separated by a space, a word's syllables by "_" (one-token
+        // words copied as they are: a token never holds whitespace)
+        let seg = crate::segment::Segmenter::default_shared().expect("the shipped model");
+        let names = crate::segment::default_forced().expect("the bundled names");
+        let text = normalize(&text, ToneStyle::Old);
+        let words = seg.words(&text, &split_sentences(&text), &[names]);
+        let want: Vec<String> = words
+            .iter()
+            .map(|w| text[w.start..w.end].split_whitespace().collect::<Vec<_>>().join("_"))
+            .collect();
+        prop_assert_eq!(seg.words_joined(&text, &[names], true, ' ', '_'), want.join(" "));
+    }
+
+    #[test]
     fn split_lines_is_split_at_line_feeds(text in vi_text(), breaks in proptest::collection::vec(0usize..200, 0..12)) {
         // line feeds at random places (vi_text has few), runs and ends included
         let mut t = text;

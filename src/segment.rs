@@ -849,7 +849,14 @@ impl Segmenter {
             if k > 0 {
                 out.push(sep);
             }
-            push_joined(&mut out, &text[w.start..w.end], inner);
+            let piece = &text[w.start..w.end];
+            if w.syllables == 1 {
+                // one token: tokens never hold whitespace
+                debug_assert!(!piece.contains(char::is_whitespace), "{piece:?}");
+                out.push_str(piece);
+            } else {
+                push_joined(&mut out, piece, inner);
+            }
         }
         out
     }

@@ -230,6 +230,14 @@ def test_texts_are_read_without_growing_the_callers_strings():
     vncooc.word_tokenize_batch(texts, format="text")
     assert [sys.getsizeof(t) for t in texts] == before
     assert sys.getsizeof(texts[0]) < 2 * len(texts[0]) + 100  # two bytes per character, no copy
+    # a text longer than a chunk (16 M characters) takes CPython's encoder instead of a copy
+    # at four bytes a character; the corpus is the same either way
+    long_text = "Ngoại trưởng Nga thăm Trung Quốc. " * 500_000 + "Nga."
+    short = "Tổng thống Mỹ gặp Chủ tịch Trung Quốc."
+    c = vncooc.Corpus.from_texts([short, long_text, short + " Nhật Bản."], clean=False, dedup_threshold=None)
+    docs = c.documents()
+    assert list(docs.n_chars) == [len(short), len(long_text), len(short) + 10]
+    assert docs.text[1] == long_text
 
 
 def test_from_dir_files_encodings_and_skips(tmp_path: Path):

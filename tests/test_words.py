@@ -95,6 +95,10 @@ def test_batch_equals_single_calls_and_is_thread_independent() -> None:
         "",
         "ASEAN và Trung Quốc thúc đẩy đàm phán COC.",
         "Giá dầu tăng 3,5% trong tháng 12/2023.",
+        # characters outside the BMP (two UTF-16 units) and a leading U+FEFF, which the
+        # results' UTF-16 decoding must keep
+        "😀 Nga 𠀀 và Trung Quốc",
+        "\ufeffNga hội đàm",
     ]
     one = word_tokenize_batch(texts, n_threads=1)
     two = word_tokenize_batch(texts, n_threads=2)

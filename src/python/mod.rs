@@ -33,12 +33,17 @@ const CHUNK_CODE_POINTS: usize = 1 << 24;
 /// A text argument as UTF-8: a lone surrogate (not a Unicode character, though a Python string
 /// may hold one) is `vncooc.InputError`, not Python's UnicodeEncodeError.
 fn text_arg<'a>(s: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
-    s.to_str().map_err(|_| {
-        raise(
-            s.py(),
-            "InputError",
-            "the text holds a lone surrogate (not a Unicode character)".into(),
-        )
+    let py = s.py();
+    s.to_str().map_err(|e| {
+        if e.is_instance_of::<pyo3::exceptions::PyUnicodeEncodeError>(py) {
+            raise(
+                py,
+                "InputError",
+                "the text holds a lone surrogate (not a Unicode character)".into(),
+            )
+        } else {
+            e
+        }
     })
 }
 
@@ -55,11 +60,22 @@ fn utf8_texts(
     let pool = parallel::pool(parallel::resolve_threads(n_threads).or_py(py)?).or_py(py)?;
     let mut out = Vec::with_capacity(strs.len());
     let mut rest = strs;
-    while !rest.is_empty() {
+    while let Some((first, tail)) = rest.split_first() {
+        // Ctrl-C between chunks (each takes a fraction of a second)
+        py.check_signals()?;
+        if is_long(first) {
+            // one very long string is not copied at four bytes a character but goes through
+            // CPython's encoder (one thread, and it keeps a UTF-8 copy inside the string)
+            if let Ok(text) = first.to_str() {
+                out.push((text.to_owned(), 0));
+                rest = tail;
+                continue;
+            }
+        }
         let mut chunk: Vec<Vec<u32>> = Vec::new();
         let mut size = 0;
         while let Some((s, tail)) = rest.split_first() {
-            if size >= CHUNK_CODE_POINTS {
+            if size >= CHUNK_CODE_POINTS || (!chunk.is_empty() && is_long(s)) {
                 break;
             }
             let cps = code_points(s)?;
@@ -78,6 +94,13 @@ fn utf8_texts(
         })?);
     }
     Ok(out)
+}
+
+/// Whether a string is longer than a chunk (see [`utf8_texts`]).
+fn is_long(s: &Bound<'_, PyString>) -> bool {
+    // SAFETY: `s` is a live `str` (its type says so) and the GIL is held
+    let n = unsafe { pyo3::ffi::PyUnicode_GetLength(s.as_ptr()) };
+    usize::try_from(n).is_ok_and(|n| n > CHUNK_CODE_POINTS)
 }
 
 /// The code points of a Python string.
@@ -556,6 +579,16 @@ impl PyCorpus {
     ) -> PyResult<PyCorpus> {
         let style: ToneStyle = tone_style.parse().or_py(py)?;
         let n = ids.len();
+        let opts = Options {
+            tone_style: style,
+            clean: CleanOptions {
+                drop: compile_patterns(py, drop_patterns, "drop")?,
+                keep: compile_patterns(py, keep_patterns, "keep")?,
+            },
+            no_clean: !clean,
+            dedup_threshold,
+            furniture_min_docs,
+        };
         let sources_in: Vec<Source> = match (texts, paths) {
             (Some(t), None) => utf8_texts(py, &t, n_threads)?
                 .into_iter()
@@ -582,16 +615,6 @@ impl PyCorpus {
                 ),
             ));
         }
-        let opts = Options {
-            tone_style: style,
-            clean: CleanOptions {
-                drop: compile_patterns(py, drop_patterns, "drop")?,
-                keep: compile_patterns(py, keep_patterns, "keep")?,
-            },
-            no_clean: !clean,
-            dedup_threshold,
-            furniture_min_docs,
-        };
         let gaz = gazetteer_or_default(py, gazetteer)?;
         let matcher = gaz.get().matcher(py, style)?;
         let inputs: Vec<Input> = ids
