@@ -374,6 +374,79 @@ mod tests {
         );
     }
 
+    /// The groups of `dup` as sets of indices (each group's representative is its least index).
+    fn partition(dup: &[Option<usize>]) -> std::collections::BTreeSet<Vec<usize>> {
+        let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for (i, d) in dup.iter().enumerate() {
+            let r = d.unwrap_or(i);
+            assert!(r <= i, "a group's representative comes first");
+            groups.entry(r).or_default().push(i);
+        }
+        groups.into_values().collect()
+    }
+
+    #[test]
+    fn groups_do_not_depend_on_input_order_or_threads() {
+        // twelve stories, each republished with different endings, and unrelated texts
+        let words: Vec<String> = (0..300).map(|i| format!("từ{i}")).collect();
+        let mut x: u64 = 99;
+        let mut next = |m: usize| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize % m
+        };
+        let stories: Vec<Vec<&str>> = (0..12)
+            .map(|_| (0..60).map(|_| words[next(300)].as_str()).collect())
+            .collect();
+        let mut texts: Vec<String> = Vec::new();
+        for k in 0..48 {
+            let mut t = stories[k % 12].clone();
+            for _ in 0..next(25) {
+                t.push(words[next(300)].as_str());
+            }
+            texts.push(t.join(" "));
+            if k % 3 == 0 {
+                texts.push(
+                    (0..40)
+                        .map(|_| words[next(300)].as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+            }
+        }
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let run = |threads: usize, refs: &[&str]| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a pool")
+                .install(|| near_duplicates(refs, 0.5))
+        };
+        let base = partition(&run(1, &refs));
+        assert!(
+            base.iter().any(|g| g.len() > 1),
+            "some republished stories are grouped"
+        );
+        assert_eq!(partition(&run(2, &refs)), base);
+        // the same texts reversed and rotated: the same groups, in the original indices
+        for order in [
+            (0..refs.len()).rev().collect::<Vec<_>>(),
+            (0..refs.len()).map(|i| (i * 7 + 3) % refs.len()).collect(),
+        ] {
+            let permuted: Vec<&str> = order.iter().map(|&i| refs[i]).collect();
+            let back: std::collections::BTreeSet<Vec<usize>> = partition(&run(2, &permuted))
+                .into_iter()
+                .map(|g| {
+                    let mut g: Vec<usize> = g.into_iter().map(|i| order[i]).collect();
+                    g.sort_unstable();
+                    g
+                })
+                .collect();
+            assert_eq!(back, base);
+        }
+    }
+
     #[test]
     fn bands_and_rows_follow_the_s_curve() {
         assert_eq!(bands_and_rows(0.5, 64, 0.99), (32, 2));
