@@ -1,13 +1,13 @@
 //! Corpus-level evidence: near-duplicate articles and lines that repeat across articles.
 //!
 //! Near-duplicates (the same wire story republished by several outlets) are found with
-//! one-permutation MinHash over all syllable 5-shingles (fixed hashes, so the result is the same
-//! on every run and thread count) and LSH banding: documents whose signatures agree on a whole band (compared by a
-//! 64-bit hash of the band) are candidates, and candidates whose signatures agree on at least
-//! `threshold` of their values are linked; each connected group's representative is its first
-//! document in input order. Lines that repeat in several groups and read like furniture (no
-//! sentence punctuation) are site furniture: a site prints them under every article, a
-//! republished story only once.
+//! one-permutation MinHash over all syllable 5-shingles (fixed hashes, so the result is the
+//! same on every run and thread count) and LSH banding: documents whose signatures agree on a
+//! whole band (compared by a 64-bit hash of the band) are candidates, and candidates whose
+//! signatures agree on at least `threshold` of their values are linked; each connected group's
+//! representative is its first document in input order. Lines that repeat in several groups
+//! and read like furniture (no sentence punctuation) are site furniture: a site prints them
+//! under every article, a republished story only once.
 
 use std::hash::{Hash, Hasher};
 
