@@ -239,8 +239,8 @@ pub fn fold_case(text: &str) -> String {
 #[inline]
 fn next_lead_byte(bytes: &[u8], from: usize) -> Option<usize> {
     let mut j = from;
-    while let Some(chunk) = bytes.get(j..j + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+    while let Some(chunk) = bytes.get(j..).and_then(<[u8]>::first_chunk::<8>) {
+        let w = u64::from_le_bytes(*chunk);
         // bits 7 and 6 both set: the shift brings each byte's bit 6 to its bit 7
         let lead = w & (w << 1) & 0x8080_8080_8080_8080;
         if lead != 0 {

@@ -20,36 +20,15 @@ pub fn utf8_from_code_points(code_points: &[u32]) -> (String, usize) {
         .iter()
         .map(|&c| 1 + usize::from(c >= 0x80) + usize::from(c >= 0x800) + usize::from(c >= 0x1_0000))
         .sum();
-    let mut out: Vec<u8> = Vec::with_capacity(len);
+    let mut out = String::with_capacity(len);
     let mut replaced = 0;
     for &c in code_points {
-        match c {
-            0..=0x7F => out.push(c as u8),
-            0x80..=0x7FF => {
-                out.extend_from_slice(&[0xC0 | (c >> 6) as u8, 0x80 | (c & 0x3F) as u8])
-            }
-            0x800..=0xD7FF | 0xE000..=0xFFFF => out.extend_from_slice(&[
-                0xE0 | (c >> 12) as u8,
-                0x80 | ((c >> 6) & 0x3F) as u8,
-                0x80 | (c & 0x3F) as u8,
-            ]),
-            0x1_0000..=0x10_FFFF => out.extend_from_slice(&[
-                0xF0 | (c >> 18) as u8,
-                0x80 | ((c >> 12) & 0x3F) as u8,
-                0x80 | ((c >> 6) & 0x3F) as u8,
-                0x80 | (c & 0x3F) as u8,
-            ]),
-            // surrogates and values past U+10FFFF
-            _ => {
-                replaced += 1;
-                out.extend_from_slice(&[0xEF, 0xBF, 0xBD]); // U+FFFD
-            }
-        }
+        out.push(char::from_u32(c).unwrap_or_else(|| {
+            replaced += 1;
+            char::REPLACEMENT_CHARACTER
+        }));
     }
-    // SAFETY: every arm above writes the UTF-8 encoding of one Unicode scalar value: each arm's
-    // range holds only scalar values, and the last arm (surrogates, values past U+10FFFF)
-    // writes U+FFFD's; a test checks every value
-    (unsafe { String::from_utf8_unchecked(out) }, replaced)
+    (out, replaced)
 }
 
 /// UTF-16 of `text` (as `text.encode_utf16()`, in one allocation and without its per-unit
