@@ -455,6 +455,7 @@ impl Matcher {
             // a pattern without a letter or digit (" - ") cannot name anything: not matched
             trie.insert(key, i as u32, lower_ok);
         }
+        trie.seal();
         Ok(Matcher {
             trie,
             keys,
@@ -469,9 +470,9 @@ impl Matcher {
     }
 
     /// The first pattern (lowest index) of trie node `node` that `text[s..e]` satisfies.
-    #[inline]
-    fn accept(&self, text: &str, node: u32, s: usize, e: usize) -> Option<usize> {
-        let terminals = self.trie.terminals(node);
+    #[inline(always)]
+    fn accept(&self, text: &str, at: &trie::At, s: usize, e: usize) -> Option<usize> {
+        let terminals = self.trie.terminals(at);
         if terminals.is_empty() {
             return None; // most nodes a walk passes end no name
         }
@@ -479,6 +480,7 @@ impl Matcher {
     }
 
     /// The first of `terminals` that `text[s..e]` satisfies, if at a syllable boundary.
+    #[inline(never)]
     fn verify(&self, text: &str, terminals: &[u32], s: usize, e: usize) -> Option<usize> {
         let surface = &text[s..e];
         let p = terminals
@@ -505,28 +507,26 @@ impl Matcher {
         // the atom after a failed walk's start, already read by the walk
         let mut peeked = None;
         while let Some(first) = peeked.take().or_else(|| atoms.next()) {
-            let Some(mut node) = self.trie.root(&first) else {
+            let Some(mut at) = self.trie.root(&first) else {
                 continue;
             };
-            if !self.trie.may_accept(node, &first) {
+            if !self.trie.may_accept(&at, &first) {
                 continue; // "nga", "anh", "ý": only capitalized names start with them
             }
             let s = first.start;
-            let mut best = self
-                .accept(text, node, s, first.end)
-                .map(|p| (first.end, p));
+            let mut best = self.accept(text, &at, s, first.end).map(|p| (first.end, p));
             let mut second = None;
             for a in Atoms::new(text, first.end) {
                 second.get_or_insert(a);
                 let Some(next) = self
                     .trie
-                    .step(node, &a)
-                    .filter(|&n| self.trie.may_accept(n, &first))
+                    .step(&at, &a)
+                    .filter(|n| self.trie.may_accept(n, &first))
                 else {
                     break;
                 };
-                node = next;
-                if let Some(p) = self.accept(text, node, s, a.end) {
+                at = next;
+                if let Some(p) = self.accept(text, &at, s, a.end) {
                     best = Some((a.end, p));
                 }
             }
@@ -723,12 +723,15 @@ fn in_domain(text: &str, s: usize, e: usize) -> bool {
 }
 
 /// `surface` case-folds (as [`fold_case`]) to exactly `key`.
-fn folds_to(surface: &str, key: &str) -> bool {
+pub(crate) fn folds_to(surface: &str, key: &str) -> bool {
+    // `key` is folded already, so its characters are their own folds: text equal to it but for
+    // the case of ASCII letters ("Trung Quốc" for "trung quốc") folds to it, byte for byte
     surface.len() == key.len()
-        && surface
-            .chars()
-            .zip(key.chars())
-            .all(|(a, b)| lower_same_len(a) == b)
+        && (surface.as_bytes().eq_ignore_ascii_case(key.as_bytes())
+            || surface
+                .chars()
+                .zip(key.chars())
+                .all(|(a, b)| lower_same_len(a) == b))
 }
 
 fn is_combining(c: char) -> bool {

@@ -249,6 +249,15 @@ proptest! {
     }
 
     #[test]
+    fn folds_to_is_equality_of_the_folds(a in vi_text(), b in vi_text(), upper in any::<bool>()) {
+        use crate::entities::{fold_case, folds_to};
+        // half the time the same text in another case, so that both answers are exercised
+        let b = if upper { a.to_uppercase() } else { b };
+        prop_assert!(folds_to(&b, &fold_case(&b)));
+        prop_assert_eq!(folds_to(&a, &fold_case(&b)), fold_case(&a) == fold_case(&b));
+    }
+
+    #[test]
     fn fold_case_lowers_each_character_in_place(text in vi_text()) {
         let want: String = text.chars().map(crate::entities::lower_same_len).collect();
         prop_assert_eq!(crate::entities::fold_case(&text), want);

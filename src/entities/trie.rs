@@ -205,11 +205,31 @@ struct Node {
     lower_ok: bool,
 }
 
+/// Where a walk stands: a node and what the next step and the checks read of it.
+#[derive(Clone, Copy)]
+pub(super) struct At {
+    node: u32,
+    data: Node,
+}
+
+/// One slot of the root table (open addressing, linear probing): a name's first atom, with its
+/// node's record, so that the common walk (a root whose next atom continues no name) reads one
+/// cache line after the filter.
+#[derive(Clone, Copy, Default)]
+struct RootSlot {
+    /// the atom hash (a slot is empty when `node` is 0)
+    hash: u64,
+    node: u32,
+    data: Node,
+}
+
 /// Names as atom paths; a node's terminal list holds pattern indices in increasing order.
 #[derive(Default)]
 pub(super) struct Trie {
-    /// first atom hash -> node
+    /// first atom hash -> node (while the trie is built; [`Trie::seal`] makes `root_table`)
     roots: FxHashMap<u64, u32>,
+    /// the roots, a power-of-two number of slots at most half full
+    root_table: Vec<RootSlot>,
     /// (node, atom hash with its gap) -> node
     edges: FxHashMap<(u32, u64), u32>,
     /// per node: the patterns ending there
@@ -282,39 +302,78 @@ impl Trie {
         true
     }
 
-    /// The node of a name starting with `a`, if any.
+    /// Build the root table; call once, after the last [`Trie::insert`] (before, [`Trie::root`]
+    /// finds nothing).
+    pub fn seal(&mut self) {
+        let n = (self.roots.len() * 2).next_power_of_two().max(16);
+        let mut table = vec![RootSlot::default(); n];
+        let mut roots: Vec<(u64, u32)> = self.roots.iter().map(|(&h, &v)| (h, v)).collect();
+        roots.sort_unstable(); // the same table whatever the map's order
+        for (hash, node) in roots {
+            let mut i = hash as usize & (n - 1);
+            while table[i].node != 0 {
+                i = (i + 1) & (n - 1);
+            }
+            table[i] = RootSlot {
+                hash,
+                node,
+                data: self.nodes[node as usize],
+            };
+        }
+        self.root_table = table;
+    }
+
+    /// Where a walk from a name starting with `a` stands, if a name starts with it.
     #[inline]
-    pub fn root(&self, a: &Atom) -> Option<u32> {
+    pub fn root(&self, a: &Atom) -> Option<At> {
         let (w, bit) = filter_slot(a.hash);
         if self.filter[w] & bit == 0 {
             return None;
         }
-        self.roots.get(&a.hash).copied()
+        let mask = self.root_table.len().wrapping_sub(1);
+        let mut i = a.hash as usize & mask;
+        loop {
+            let slot = self.root_table.get(i)?;
+            if slot.node == 0 {
+                return None;
+            }
+            if slot.hash == a.hash {
+                return Some(At {
+                    node: slot.node,
+                    data: slot.data,
+                });
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     #[inline]
-    pub fn step(&self, node: u32, a: &Atom) -> Option<u32> {
+    pub fn step(&self, at: &At, a: &Atom) -> Option<At> {
         let key = edge_key(a);
-        if self.nodes[node as usize].children & child_bit(key) == 0 {
+        if at.data.children & child_bit(key) == 0 {
             return None;
         }
-        self.edges.get(&(node, key)).copied()
+        let node = *self.edges.get(&(at.node, key))?;
+        Some(At {
+            node,
+            data: self.nodes[node as usize],
+        })
     }
 
-    /// Whether a walk at `node` can still accept a text whose first atom is `first`: not when
+    /// Whether a walk at `at` can still accept a text whose first atom is `first`: not when
     /// every name at or below it is exact-case with a capital first letter and `first` has none.
     #[inline]
-    pub fn may_accept(&self, node: u32, first: &Atom) -> bool {
-        first.upper || self.nodes[node as usize].lower_ok
+    pub fn may_accept(&self, at: &At, first: &Atom) -> bool {
+        first.upper || at.data.lower_ok
     }
 
-    /// The patterns ending at `node` (the list is read only when there are some).
+    /// The patterns ending at `at` (the list is read only when there are some).
     #[inline]
-    pub fn terminals(&self, node: u32) -> &[u32] {
-        if self.nodes[node as usize].terminals == 0 {
+    pub fn terminals(&self, at: &At) -> &[u32] {
+        if at.data.terminals == 0 {
             return &[];
         }
-        &self.terminals[node as usize]
+        &self.terminals[at.node as usize]
     }
 }
 
