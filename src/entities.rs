@@ -469,7 +469,7 @@ impl Matcher {
         &self.entities
     }
 
-    /// The first pattern (lowest index) of trie node `node` that `text[s..e]` satisfies.
+    /// The first pattern (lowest index) ending at the walk's node `at` that `text[s..e]` satisfies.
     #[inline(always)]
     fn accept(&self, text: &str, at: &trie::At, s: usize, e: usize) -> Option<usize> {
         let terminals = self.trie.terminals(at);

@@ -226,7 +226,7 @@ struct RootSlot {
 /// Names as atom paths; a node's terminal list holds pattern indices in increasing order.
 #[derive(Default)]
 pub(super) struct Trie {
-    /// first atom hash -> node (while the trie is built; [`Trie::seal`] makes `root_table`)
+    /// first atom hash -> node, while the trie is built ([`Trie::seal`] moves it into `root_table`)
     roots: FxHashMap<u64, u32>,
     /// the roots, a power-of-two number of slots at most half full
     root_table: Vec<RootSlot>,
@@ -307,7 +307,7 @@ impl Trie {
     pub fn seal(&mut self) {
         let n = (self.roots.len() * 2).next_power_of_two().max(16);
         let mut table = vec![RootSlot::default(); n];
-        let mut roots: Vec<(u64, u32)> = self.roots.iter().map(|(&h, &v)| (h, v)).collect();
+        let mut roots: Vec<(u64, u32)> = std::mem::take(&mut self.roots).into_iter().collect();
         roots.sort_unstable(); // the same table whatever the map's order
         for (hash, node) in roots {
             let mut i = hash as usize & (n - 1);
