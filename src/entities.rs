@@ -332,6 +332,10 @@ struct Pattern {
     target: Target,
     /// For cased patterns: the exact surface the text must show.
     exact: Option<String>,
+    /// Whether the pattern's first and last atoms are words (letters, digits, marks): text it
+    /// matches then starts or ends with a whole word atom, a maximal run of word characters,
+    /// and nothing can be glued on that side.
+    words: (bool, bool),
 }
 
 /// Information on an entity, in matcher index order (sorted by id).
@@ -425,8 +429,12 @@ impl Matcher {
                         continue; // the same alias twice for one id: harmless
                     }
                     seen.insert((key.clone(), exact.clone()), patterns.len());
+                    patterns.push(Pattern {
+                        target,
+                        words: edge_words(&key),
+                        exact,
+                    });
                     keys.push(key);
-                    patterns.push(Pattern { target, exact });
                 }
             }
         }
@@ -437,11 +445,13 @@ impl Matcher {
                 continue;
             }
             for variant in hyphen_variants(phrase) {
-                keys.push(fold_case(&variant));
+                let key = fold_case(&variant);
                 patterns.push(Pattern {
                     target: Target::Stop,
                     exact: None,
+                    words: edge_words(&key),
                 });
+                keys.push(key);
             }
         }
         let mut trie = Trie::new();
@@ -490,7 +500,7 @@ impl Matcher {
                 Some(exact) => surface == exact,
                 None => folds_to(surface, &self.keys[p]),
             })?;
-        at_boundary(text, s, e).then_some(p)
+        at_boundary(text, (s, e), self.patterns[p].words).then_some(p)
     }
 
     /// Mentions in `text` (already normalized with this matcher's style), in order.
@@ -660,7 +670,12 @@ fn person_context(text: &str, s: usize, e: usize) -> bool {
         return false;
     }
     if let Some(prev) = word_before(text, s) {
-        if NAME_SYLLABLES.contains(&prev) || PERSON_TITLES.contains(&fold_case(prev).as_str()) {
+        // the titles are lower case: compared to `prev` case-folded, without a folded copy
+        if NAME_SYLLABLES.contains(&prev)
+            || PERSON_TITLES
+                .iter()
+                .any(|t| t.len() == prev.len() && folds_to(prev, t))
+        {
             return true;
         }
     }
@@ -685,12 +700,22 @@ fn person_context(text: &str, s: usize, e: usize) -> bool {
     false
 }
 
+/// Whether the first and the last atom of `key` are words.
+fn edge_words(key: &str) -> (bool, bool) {
+    let mut atoms = trie::Atoms::new(key, 0);
+    let first = atoms.next().is_some_and(|a| a.word);
+    let last = atoms.last().map_or(first, |a| a.word);
+    (first, last)
+}
+
 /// `text[s..e]` starts and ends at syllable boundaries (no letter or digit glued on either side).
-fn at_boundary(text: &str, s: usize, e: usize) -> bool {
-    let before = text[..s].chars().next_back();
-    let after = text[e..].chars().next();
+/// `words`: whether `text[s..e]` starts and ends with a whole word atom, a maximal run of word
+/// characters, so that nothing glues on that side (the check is skipped).
+fn at_boundary(text: &str, (s, e): (usize, usize), words: (bool, bool)) -> bool {
     let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || is_combining(c));
-    !glued(before) && !glued(after) && !in_domain(text, s, e)
+    (words.0 || !glued(text[..s].chars().next_back()))
+        && (words.1 || !glued(text[e..].chars().next()))
+        && !in_domain(text, s, e)
 }
 
 /// `text[s..e]` is part of a domain, URL or address: "VTV.vn", "tass.ru", "www.LHQ", "x@SCO".
@@ -809,7 +834,7 @@ pub(crate) mod reference {
                 );
             for (m, ids) in found {
                 let (s, e) = (m.start(), m.end());
-                if at_boundary(text, s, e) {
+                if at_boundary(text, (s, e), (false, false)) {
                     cands.push((s, e, ids[m.pattern().as_usize()]));
                 }
             }
@@ -858,6 +883,34 @@ mod tests {
             .iter()
             .map(|x| m.entities()[x.entity as usize].id.clone())
             .collect()
+    }
+
+    /// Names that start or end with punctuation ("OPEC+", "(G7)") still need a syllable
+    /// boundary on that side; names that start and end with a word get it from the atoms.
+    #[test]
+    fn boundaries_beside_punctuation_edged_names() {
+        let mut g = Gazetteer::default();
+        g.add_jsonl(
+            r#"{"id":"opec_plus","type":"organization","name_en":"OPEC+","name_vi":"OPEC+","aliases":["OPEC+"]}
+{"id":"opec","type":"organization","name_en":"OPEC","name_vi":"OPEC","aliases":["OPEC"]}
+{"id":"g7","type":"organization","name_en":"G7","name_vi":"G7","aliases":["(G7)"]}"#,
+            "test",
+        )
+        .expect("parses");
+        let m = Matcher::new(&g, ToneStyle::Old).expect("compiles");
+        let r = reference::Reference::new(&m);
+        for (text, want) in [
+            ("OPEC+ họp", vec!["opec_plus"]),
+            ("OPEC+x họp", vec!["opec"]),
+            ("xOPEC+ họp", vec![]),
+            ("nhóm (G7) họp", vec!["g7"]),
+            ("nhóm(G7) họp", vec![]),
+            ("nhóm (G7)x", vec![]),
+            ("Đ (G7), họp", vec!["g7"]),
+        ] {
+            assert_eq!(ids(&m, text), want, "{text:?}");
+            assert_eq!(m.find(text), r.find(text), "{text:?}");
+        }
     }
 
     #[test]
