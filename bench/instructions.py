@@ -6,10 +6,11 @@ Wall-clock figures on a shared machine vary by a third from run to run; instruct
 not, so they show a change that a timing cannot. Each stage runs alone on one thread through
 the `stages` example (`examples/stages.rs`) over a folder of generated articles (the corpus of
 bench/run.py), once with `REPEAT=1` and once with `REPEAT=2`: the difference is one pass of the
-stage, setup excluded. Callgrind's branch simulator also gives mispredicted branches per
-kilobyte (a model of a predictor, not this CPU's).
+stage, setup excluded. Callgrind's branch simulator also gives mispredicted branches
+(conditional and indirect) per kilobyte: a model of a simple predictor, not this CPU's.
 
-Needs cargo and valgrind on PATH (a developer tool: not part of CI). About two minutes for 2MB.
+Needs cargo and valgrind on PATH and vncooc installed (the corpus generator uses its sample): a
+developer tool, not part of CI. About two minutes for 2MB.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ def main() -> None:
     ap.add_argument("--stages", default=",".join(STAGES), help="stages to count (default: all)")
     ap.add_argument("--out", type=Path, default=HERE / "out")
     args = ap.parse_args()
+    stages = args.stages.split(",")
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        raise SystemExit(f"unknown stages {unknown}: choose among {', '.join(STAGES)}")
     for tool in ("cargo", "valgrind"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is not on PATH: this benchmark needs it")
@@ -66,7 +71,7 @@ def main() -> None:
         folder = Path(tmp)
         for i, t in enumerate(texts):
             (folder / f"{i:06}.txt").write_text(t, "utf-8")
-        for stage in args.stages.split(","):
+        for stage in stages:
             once = count(binary, folder, stage, 1)
             twice = count(binary, folder, stage, 2)
             instructions, mispredicts = twice[0] - once[0], twice[1] - once[1]

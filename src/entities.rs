@@ -670,7 +670,8 @@ fn person_context(text: &str, s: usize, e: usize) -> bool {
         return false;
     }
     if let Some(prev) = word_before(text, s) {
-        // the titles are lower case: compared to `prev` case-folded, without a folded copy
+        // the titles are lower case: compared to `prev` case-folded, without a folded copy (the
+        // lengths first, since `folds_to` is not inlined here)
         if NAME_SYLLABLES.contains(&prev)
             || PERSON_TITLES
                 .iter()
@@ -747,7 +748,8 @@ fn in_domain(text: &str, s: usize, e: usize) -> bool {
     tld || host
 }
 
-/// `surface` case-folds (as [`fold_case`]) to exactly `key`.
+/// `surface` case-folds (as [`fold_case`]) to exactly `key`, which must be folded already (as
+/// the matcher's keys and the person titles are; tests check both).
 pub(crate) fn folds_to(surface: &str, key: &str) -> bool {
     // `key` is folded already, so its characters are their own folds: text equal to it but for
     // the case of ASCII letters ("Trung Quốc" for "trung quốc") folds to it, byte for byte
@@ -883,6 +885,32 @@ mod tests {
             .iter()
             .map(|x| m.entities()[x.entity as usize].id.clone())
             .collect()
+    }
+
+    /// What the boundary checks and `folds_to` rely on: the atoms' word characters are exactly
+    /// what `at_boundary` counts as glued, every fold is its own fold, and the keys and person
+    /// titles `folds_to` compares with are folded.
+    #[test]
+    fn word_characters_folds_and_keys_agree() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                trie::is_word_char(c),
+                c.is_alphanumeric() || is_combining(c),
+                "{c:?}"
+            );
+            let l = lower_same_len(c);
+            assert_eq!(lower_same_len(l), l, "{c:?}");
+        }
+        let m = Matcher::new(Gazetteer::default_shared().expect("parses"), ToneStyle::Old)
+            .expect("compiles");
+        for key in m
+            .keys
+            .iter()
+            .map(String::as_str)
+            .chain(PERSON_TITLES.iter().copied())
+        {
+            assert_eq!(fold_case(key), key);
+        }
     }
 
     /// Names that start or end with punctuation ("OPEC+", "(G7)") still need a syllable

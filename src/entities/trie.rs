@@ -214,7 +214,7 @@ pub(super) struct At {
 
 /// One slot of the root table (open addressing, linear probing): a name's first atom, with its
 /// node's record, so that the common walk (a root whose next atom continues no name) reads one
-/// cache line after the filter.
+/// slot after the filter, not a map's control bytes, its bucket and then the node.
 #[derive(Clone, Copy, Default)]
 struct RootSlot {
     /// the atom hash (a slot is empty when `node` is 0)
@@ -272,6 +272,7 @@ impl Trie {
     /// Add `key` (its atoms) as pattern `pattern`; false when it has no letter or digit.
     /// `lower_ok`: the pattern may match a text whose first character is not upper case.
     pub fn insert(&mut self, key: &str, pattern: u32, lower_ok: bool) -> bool {
+        debug_assert!(self.root_table.is_empty(), "no insert after seal");
         let atoms: Vec<Atom> = Atoms::new(key, 0).collect();
         if !atoms.iter().any(|a| a.word) {
             return false;
@@ -305,6 +306,7 @@ impl Trie {
     /// Build the root table; call once, after the last [`Trie::insert`] (before, [`Trie::root`]
     /// finds nothing).
     pub fn seal(&mut self) {
+        debug_assert!(self.root_table.is_empty(), "the trie is sealed once");
         let n = (self.roots.len() * 2).next_power_of_two().max(16);
         let mut table = vec![RootSlot::default(); n];
         let mut roots: Vec<(u64, u32)> = std::mem::take(&mut self.roots).into_iter().collect();
