@@ -121,10 +121,13 @@ fn signature(n: usize, shingles: impl FnOnce(&mut dyn FnMut(u64))) -> Option<Vec
     if !any {
         return None;
     }
-    let full = sig.clone();
-    for (k, v) in sig.iter_mut().enumerate() {
-        if *v == EMPTY {
-            *v = densified(&full, k);
+    // densify from the bins as filled (a copy only when some bin is empty: rare for long texts)
+    if sig.contains(&EMPTY) {
+        let full = sig.clone();
+        for (k, v) in sig.iter_mut().enumerate() {
+            if *v == EMPTY {
+                *v = densified(&full, k);
+            }
         }
     }
     Some(sig)
