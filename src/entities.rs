@@ -633,7 +633,114 @@ const NAME_SYLLABLES: &[&str] = &[
     "Ngọc", "Kim", "Thúy", "Thùy", "Quang", "Hữu", "Công", "Xuân", "Hoài", "Bảo", "Tuấn", "Hải",
     "Hoa", "Lan", "Phương", "Diệu", "Bích", "Quỳnh", "Tuyết", "Thúy", "Hạnh", "Huyền", "Trà",
     "Vân", "Yến", "Loan", "Nguyệt", "Hương", "Linh", "Tú", "Anh", "Khánh", "Gia", "Duy", "Đình",
-    "Mạnh", "Tiến", "Hoàn",
+    "Mạnh", "Tiến", "Hoàn", "Hà",
+];
+
+/// Vietnamese given-name syllables: a one-word country name right before one of these,
+/// capitalized, starts a person's name ("ca sĩ Mỹ Tâm", "Đức Phúc", "Ý Nhi"). Syllables that
+/// continue a country name or a pair in real text are left out: country names themselves
+/// ("Nga Mỹ" is a pair), "Hồng" ("Anh Hồng Kông"), "Bình" ("Mỹ Bình Nhưỡng"), "Lan", "Nam",
+/// "Châu", "Hải", "Hoàng" ("Nhật Hoàng"), "Kim" ("Mỹ Kim Jong-un"), "Luân" ("Pháp Luân Công").
+const GIVEN_NAMES: &[&str] = &[
+    "Tâm",
+    "Phúc",
+    "Linh",
+    "Tuấn",
+    "Thư",
+    "Tú",
+    "Thảo",
+    "Trang",
+    "Hằng",
+    "Dung",
+    "Hoa",
+    "Hương",
+    "Mai",
+    "Ngọc",
+    "Minh",
+    "Khoa",
+    "Kiệt",
+    "Vũ",
+    "Dũng",
+    "Hùng",
+    "Huy",
+    "Quân",
+    "Thắng",
+    "Trí",
+    "Thành",
+    "Thịnh",
+    "Phong",
+    "Hiếu",
+    "Hạnh",
+    "Nhi",
+    "Vy",
+    "Uyên",
+    "Duyên",
+    "Hiền",
+    "Quyên",
+    "Quỳnh",
+    "Trinh",
+    "Thy",
+    "Yến",
+    "Diệp",
+    "Loan",
+    "Tiên",
+    "Nhung",
+    "Phượng",
+    "Tài",
+    "Khánh",
+    "Thùy",
+    "Thúy",
+    "Thanh",
+    "Vân",
+    "Ly",
+    "Đào",
+    "Khôi",
+    "Đạt",
+    "Toàn",
+    "Tùng",
+    "Khang",
+    "Tiến",
+    "Hòa",
+    "Sơn",
+    "Giang",
+    "Thơ",
+    "Trâm",
+    "Ánh",
+    "Nguyệt",
+    "Huyền",
+    "Lệ",
+    "Xuân",
+];
+
+/// Kinship names of the south ("Anh Ba", "Anh Hai"): after "Anh", the person, not the country.
+const KIN_ORDINALS: &[&str] = &[
+    "Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Út", "Cả",
+];
+
+/// Occupations written before a stage or sports name ("diễn viên Anh Đức", "ca sĩ Mỹ Tâm"):
+/// with one of these before it and a Vietnamese name syllable after it, a one-word country
+/// name is the start of the person's name even when that syllable is itself a country name.
+const OCCUPATIONS: &[&str] = &[
+    "ca sĩ",
+    "nghệ sĩ",
+    "nhạc sĩ",
+    "diễn viên",
+    "người mẫu",
+    "hoa hậu",
+    "á hậu",
+    "danh hài",
+    "cầu thủ",
+    "vận động viên",
+    "nhà văn",
+    "nhà thơ",
+    "mc",
+    "nsưt",
+    "nsnd",
+];
+
+/// Syllables of Vietnamese names that are also country names or short forms.
+const NAME_COUNTRY_SYLLABLES: &[&str] = &[
+    "Anh", "Đức", "Mỹ", "Nga", "Nhật", "Kim", "Hoàng", "Trung", "Việt", "Hàn", "Pháp", "Lan",
 ];
 
 /// Words after "Anh" that make it a pronoun ("Anh ấy", "Anh cho biết"), not the United Kingdom.
@@ -663,6 +770,29 @@ fn word_before(text: &str, s: usize) -> Option<&str> {
     Some(&head[start..])
 }
 
+/// The word right after byte `e` when exactly one space separates it.
+fn word_after(text: &str, e: usize) -> Option<&str> {
+    let tail = text[e..].strip_prefix(' ')?;
+    let end = tail
+        .char_indices()
+        .find(|&(_, c)| !is_letter(c))
+        .map_or(tail.len(), |(i, _)| i);
+    (end > 0).then(|| &tail[..end])
+}
+
+/// Whether `head` ends with `word` (lower case, compared case-insensitively) and a space,
+/// with no letter right before it.
+fn ends_with_word(head: &str, word: &str) -> bool {
+    let Some(head) = head.strip_suffix(' ') else {
+        return false;
+    };
+    let Some(at) = head.len().checked_sub(word.len()) else {
+        return false;
+    };
+    // folding keeps each character's length, so the tail has `word`'s length
+    head.is_char_boundary(at) && folds_to(&head[at..], word) && !head[..at].ends_with(is_letter)
+}
+
 /// A one-word country name used as (part of) a person's name or as the pronoun "Anh".
 fn person_context(text: &str, s: usize, e: usize) -> bool {
     let surface = &text[s..e];
@@ -677,6 +807,26 @@ fn person_context(text: &str, s: usize, e: usize) -> bool {
                 .iter()
                 .any(|t| t.len() == prev.len() && folds_to(prev, t))
         {
+            return true;
+        }
+    }
+    if let Some(next) = word_after(text, e) {
+        // a given name, a southern kinship name, or (after an occupation) a name syllable
+        // that is also a country name ("diễn viên Anh Đức")
+        let name = GIVEN_NAMES.contains(&next)
+            || (surface == "Anh" && KIN_ORDINALS.contains(&next))
+            || (NAME_COUNTRY_SYLLABLES.contains(&next)
+                && OCCUPATIONS.iter().any(|o| ends_with_word(&text[..s], o)));
+        let person = name
+            // in a Title Case heading ("Mỹ Đạt Thỏa Thuận") the next words are capitalized
+            // too: a name goes on with name syllables or ends
+            && word_after(text, e + 1 + next.len()).is_none_or(|w| {
+                !w.starts_with(char::is_uppercase)
+                    || [GIVEN_NAMES, NAME_COUNTRY_SYLLABLES, NAME_SYLLABLES]
+                        .iter()
+                        .any(|l| l.contains(&w))
+            });
+        if person {
             return true;
         }
     }
@@ -908,6 +1058,7 @@ mod tests {
             .iter()
             .map(String::as_str)
             .chain(PERSON_TITLES.iter().copied())
+            .chain(OCCUPATIONS.iter().copied())
         {
             assert_eq!(fold_case(key), key);
         }
@@ -1023,6 +1174,45 @@ mod tests {
         );
         assert_eq!(ids(&m, "Theo LHQ.vn và www.LHQ, LHQ họp."), vec!["un"]);
         assert_eq!(ids(&m, "Trung Quốc.Nga"), vec!["china", "russia"]);
+    }
+
+    /// A one-word country name that starts a Vietnamese person's name (a given-name syllable
+    /// after it, or an occupation before it), and the country where the same words are not a
+    /// name: a foreign name after it, a Title Case heading, a pair of countries.
+    #[test]
+    fn country_names_that_start_person_names() {
+        let m = Matcher::new(Gazetteer::default_shared().expect("parses"), ToneStyle::Old)
+            .expect("compiles");
+        for person in [
+            "Ca sĩ Mỹ Tâm hát.",
+            "ca sĩ Đức Phúc hát",
+            "diễn viên Anh Đức đóng phim",
+            "Người mẫu Hà Anh đến.",
+            "Anh Ba nói, Anh Hai về.",
+            "Ý Nhi đọc sách.",
+            "nghệ sĩ Nhật Kim Anh",
+            "MC Anh Tuấn",
+        ] {
+            assert_eq!(ids(&m, person), Vec::<String>::new(), "{person}");
+        }
+        for (text, want) in [
+            ("Tổng thống Mỹ Donald Trump", vec!["usa", "donald_trump"]),
+            ("ca sĩ Mỹ Taylor Swift", vec!["usa"]),
+            ("Mỹ Đạt Thỏa Thuận Với Nga", vec!["usa", "russia"]),
+            ("Nga Huy Động Quân", vec!["russia"]),
+            ("cầu thủ Anh ghi bàn", vec!["uk"]),
+            ("quan hệ Nga Mỹ", vec!["russia", "usa"]),
+            ("Thủ tướng Đức Olaf Scholz", vec!["germany", "olaf_scholz"]),
+        ] {
+            assert_eq!(ids(&m, text), want, "{text}");
+        }
+        assert!(ends_with_word("Ca sĩ ", "ca sĩ"));
+        assert!(!ends_with_word("bác sĩ ", "ca sĩ"));
+        assert!(!ends_with_word("ca sĩ", "ca sĩ"));
+        assert!(!ends_with_word("sĩ ", "ca sĩ"));
+        assert_eq!(word_after("Mỹ Tâm.", 4), Some("Tâm"));
+        assert_eq!(word_after("Mỹ  Tâm", 4), None);
+        assert_eq!(word_after("Mỹ", 4), None);
     }
 
     #[test]

@@ -75,6 +75,10 @@ COUNTRY_IDS = {"russia", "usa", "uk", "germany", "france", "japan", "china"}
         "Dự thảo sửa đổi pháp luật về đất đai.",
         "Hệ thống cập nhật dữ liệu vào chủ nhật. Chủ nhật tuần sau họp tiếp.",
         "nga, mỹ, anh, pháp viết thường không phải tên nước",
+        "Ca sĩ Mỹ Tâm và ca sĩ Đức Phúc hát, diễn viên Anh Đức dẫn chương trình.",
+        "Người mẫu Hà Anh trò chuyện với Anh Ba và Anh Hai.",
+        "Ý Nhi đọc sách. Pháp lý chưa rõ. Mỹ học hiện đại. Đức độ của ông.",
+        "Núi Nga Mi ở Tứ Xuyên. Pháp Luân Công bị cấm.",
     ],
 )
 def test_traps_give_no_country(text):
@@ -91,9 +95,32 @@ def test_traps_give_no_country(text):
         ("Theo VTV.vn, Việt Nam và Nhật Bản", ["vietnam", "japan"]),
         ("Thủ tướng Anh cho biết, Mỹ và Anh nói", ["uk", "usa", "uk"]),
         ("quan hệ Anh/Pháp và năm 2020.Nga", ["uk", "france", "russia"]),
+        ("ca sĩ Mỹ Taylor Swift và cầu thủ Anh", ["usa", "uk"]),
+        ("Mỹ Đạt Thỏa Thuận Với Nga", ["usa", "russia"]),
+        ("quan hệ Nga Mỹ", ["russia", "usa"]),
     ],
 )
 def test_real_mentions_survive_the_trap_rules(text, expected):
+    assert ids(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Thứ trưởng Ngoại giao Nga Sergei Ryabkov và Đại diện thường trực Vassily Nebenzia",
+            ["russia", "sergei_ryabkov", "vassily_nebenzia"],
+        ),
+        ("Bộ trưởng Quốc phòng Đổng Quân gặp Đại sứ Hà Vĩ", ["dong_jun", "he_wei"]),
+        ("Ông Vương Hộ Ninh, ông Thái Kỳ và ông Lý Hy", ["wang_huning", "cai_qi", "li_xi"]),
+        (
+            "Thủ tướng Anthony Albanese, Mark Carney và ông Witkoff",
+            ["anthony_albanese", "mark_carney", "steve_witkoff"],
+        ),
+        ("Ông Thái Kỳ; thời thái kỳ", ["cai_qi"]),
+    ],
+)
+def test_second_tier_officials(text, expected):
     assert ids(text) == expected
 
 
@@ -165,12 +192,12 @@ def test_user_gazetteer_errors_name_the_line(tmp_path: Path):
 
 def test_candidates_find_unknown_names():
     texts = [
-        "Đại sứ Nga tại Việt Nam Gennady Bezdetko trao đổi với báo chí.",
-        "Hôm qua, ông Gennady Bezdetko thăm Đà Nẵng. Tổ chức SOM họp tiếp.",
+        "Đại sứ Nga tại Việt Nam Arkady Voronkin trao đổi với báo chí.",
+        "Hôm qua, ông Arkady Voronkin thăm Đà Nẵng. Tổ chức SOM họp tiếp.",
     ]
     c = vncooc.Corpus.from_texts(texts, clean=False).candidates(min_count=1)
     assert list(c.columns) == ["candidate", "count", "documents", "doc_id", "example"]
     top = c.iloc[0]
-    assert (top.candidate, top["count"], top.documents, top.doc_id) == ("Gennady Bezdetko", 2, 2, "0")
-    assert "Gennady Bezdetko" in top.example
+    assert (top.candidate, top["count"], top.documents, top.doc_id) == ("Arkady Voronkin", 2, 2, "0")
+    assert "Arkady Voronkin" in top.example
     assert "Nga" not in set(c.candidate) and "Việt Nam" not in set(c.candidate)
