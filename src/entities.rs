@@ -313,6 +313,74 @@ fn hyphen_variants(alias: &str) -> Vec<String> {
     out
 }
 
+/// The single consonants (and "qu") after which Vietnamese spells a final "y" or "i" either
+/// way: "Mỹ"/"Mĩ", "Hoa Kỳ"/"Hoa Kì", "Lý"/"Lí", "Hy Lạp"/"Hi Lạp", "Thụy Sỹ"/"Thụy Sĩ", "quý"/"quí".
+const IY_INITIALS: &[&str] = &["h", "k", "l", "m", "s", "t", "v", "qu"];
+
+/// The letter of the other spelling, for "y" and "i" with each tone, in both cases.
+fn iy_swap(c: char) -> Option<char> {
+    const PAIRS: [(char, char); 12] = [
+        ('y', 'i'),
+        ('ý', 'í'),
+        ('ỳ', 'ì'),
+        ('ỷ', 'ỉ'),
+        ('ỹ', 'ĩ'),
+        ('ỵ', 'ị'),
+        ('Y', 'I'),
+        ('Ý', 'Í'),
+        ('Ỳ', 'Ì'),
+        ('Ỷ', 'Ỉ'),
+        ('Ỹ', 'Ĩ'),
+        ('Ỵ', 'Ị'),
+    ];
+    PAIRS.iter().find_map(|&(y, i)| {
+        if c == y {
+            Some(i)
+        } else if c == i {
+            Some(y)
+        } else {
+            None
+        }
+    })
+}
+
+/// The other i/y spellings of an alias's syllables (not of hyphenated transliterations, whose
+/// "i" is not spelled "y"): every combination over its first three such syllables, without
+/// the alias itself.
+fn iy_variants(alias: &str) -> Vec<String> {
+    if alias.contains(['-', '–']) {
+        return Vec::new();
+    }
+    let words: Vec<&str> = alias.split(' ').collect();
+    let swappable: Vec<usize> = (0..words.len())
+        .filter(|&k| {
+            let w = words[k];
+            let Some(last) = w.chars().next_back() else {
+                return false;
+            };
+            let head = &w[..w.len() - last.len_utf8()];
+            iy_swap(last).is_some()
+                && IY_INITIALS
+                    .iter()
+                    .any(|c| head.len() == c.len() && head.eq_ignore_ascii_case(c))
+        })
+        .take(3)
+        .collect();
+    let mut out = Vec::new();
+    for mask in 1u32..(1 << swappable.len()) {
+        let mut parts: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        for (bit, &k) in swappable.iter().enumerate() {
+            if mask & (1 << bit) != 0 {
+                let w = &mut parts[k];
+                let last = w.pop().expect("a swappable word ends with a letter");
+                w.push(iy_swap(last).expect("a swappable letter"));
+            }
+        }
+        out.push(parts.join(" "));
+    }
+    out
+}
+
 /// An alias is matched with exact case when it is one word, written in capitals, or listed in `cased`.
 fn is_cased(alias: &str, entry: &Entry) -> bool {
     let one_word = !alias.contains(' ');
@@ -385,6 +453,8 @@ impl Matcher {
         // (folded key, exact form if cased) -> pattern index, to find aliases claimed twice
         let mut seen: HashMap<(String, Option<String>), usize> = HashMap::new();
         let mut entities = Vec::with_capacity(order.len());
+        // i/y spelling variants of the aliases: (variant, cased, target), added after them
+        let mut generated: Vec<(String, bool, Target)> = Vec::new();
         for (index, &ei) in order.iter().enumerate() {
             let entry = &gazetteer.entries[ei];
             entities.push(EntityInfo {
@@ -405,13 +475,13 @@ impl Matcher {
                     continue;
                 }
                 let cased = is_cased(alias, entry);
+                let target = Target::Entity {
+                    index: index as u32,
+                    compound_only,
+                };
                 for variant in hyphen_variants(alias) {
                     let key = fold_case(&variant);
                     let exact = cased.then(|| variant.clone());
-                    let target = Target::Entity {
-                        index: index as u32,
-                        compound_only,
-                    };
                     if let Some(&prev) = seen.get(&(key.clone(), exact.clone())) {
                         let Target::Entity { index: other, .. } = patterns[prev].target else {
                             continue;
@@ -429,14 +499,37 @@ impl Matcher {
                         continue; // the same alias twice for one id: harmless
                     }
                     seen.insert((key.clone(), exact.clone()), patterns.len());
+                    generated.extend(
+                        iy_variants(&variant)
+                            .into_iter()
+                            .map(|v| (v, cased, target.clone())),
+                    );
                     patterns.push(Pattern {
-                        target,
+                        target: target.clone(),
                         words: edge_words(&key),
                         exact,
                     });
                     keys.push(key);
                 }
             }
+        }
+        // the i/y spellings ("Mĩ", "Hoa Kì", "Lí Cường") after every written alias, so that a
+        // written alias always wins; one that another alias already claims is left out
+        for (variant, cased, target) in generated {
+            let key = fold_case(&variant);
+            let exact = cased.then(|| variant.clone());
+            if seen.contains_key(&(key.clone(), exact.clone()))
+                || seen.contains_key(&(key.clone(), None))
+            {
+                continue;
+            }
+            seen.insert((key.clone(), exact.clone()), patterns.len());
+            patterns.push(Pattern {
+                target,
+                words: edge_words(&key),
+                exact,
+            });
+            keys.push(key);
         }
         for phrase in &gazetteer.stop_phrases {
             let phrase = normalize(phrase, style).replace('\n', " ");
@@ -445,13 +538,15 @@ impl Matcher {
                 continue;
             }
             for variant in hyphen_variants(phrase) {
-                let key = fold_case(&variant);
-                patterns.push(Pattern {
-                    target: Target::Stop,
-                    exact: None,
-                    words: edge_words(&key),
-                });
-                keys.push(key);
+                for v in iy_variants(&variant).into_iter().chain([variant]) {
+                    let key = fold_case(&v);
+                    patterns.push(Pattern {
+                        target: Target::Stop,
+                        exact: None,
+                        words: edge_words(&key),
+                    });
+                    keys.push(key);
+                }
             }
         }
         let mut trie = Trie::new();
@@ -1213,6 +1308,39 @@ mod tests {
         assert_eq!(word_after("Mỹ Tâm.", 4), Some("Tâm"));
         assert_eq!(word_after("Mỹ  Tâm", 4), None);
         assert_eq!(word_after("Mỹ", 4), None);
+    }
+
+    /// "y" and "i" after one consonant are two spellings of one syllable ("Mỹ"/"Mĩ"): both
+    /// match, for names and stop phrases, and a written alias keeps its own id.
+    #[test]
+    fn i_and_y_spellings() {
+        assert_eq!(iy_variants("Mỹ"), vec!["Mĩ"]);
+        assert_eq!(iy_variants("Hoa Kỳ"), vec!["Hoa Kì"]);
+        assert_eq!(iy_variants("Thụy Sĩ"), vec!["Thụy Sỹ"]);
+        assert_eq!(
+            iy_variants("Lý Hy Kỳ"),
+            vec![
+                "Lí Hy Kỳ",
+                "Lý Hi Kỳ",
+                "Lí Hi Kỳ",
+                "Lý Hy Kì",
+                "Lí Hy Kì",
+                "Lý Hi Kì",
+                "Lí Hi Kì"
+            ]
+        );
+        // not after a vowel ("Thụy", "tay"), two consonants, or in a transliteration
+        for none in ["Thụy", "Tây", "nhy", "Xi-ri", "Mi-an-ma", "y", ""] {
+            assert_eq!(iy_variants(none), Vec::<String>::new(), "{none}");
+        }
+        let m = Matcher::new(Gazetteer::default_shared().expect("parses"), ToneStyle::Old)
+            .expect("compiles");
+        assert_eq!(
+            ids(&m, "nước Mĩ, Hoa Kì, Hi Lạp và ông Lí Cường"),
+            vec!["usa", "usa", "greece", "li_qiang"]
+        );
+        assert_eq!(ids(&m, "Mĩ phẩm và thẩm mĩ viện"), Vec::<String>::new());
+        assert_eq!(ids(&m, "nước mĩ"), Vec::<String>::new());
     }
 
     #[test]

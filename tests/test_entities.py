@@ -39,6 +39,7 @@ def test_longest_names_win(text, expected):
         ("Tập Cận Bình, Lý Cường và Lý Khắc Cường", ["xi_jinping", "li_qiang", "li_keqiang"]),
         ("Mỹ hay Hoa Kỳ; Nga hay Liên bang Nga hay LB Nga", ["usa", "usa", "russia", "russia", "russia"]),
         ("Trung Quốc và CHDCND Triều Tiên", ["china", "north_korea"]),
+        ("nước Mĩ, Hoa Kì, Thụy Sỹ và Hi Lạp", ["usa", "usa", "switzerland", "greece"]),
     ],
 )
 def test_aliases_resolve_to_one_id(text, expected):
@@ -78,6 +79,7 @@ COUNTRY_IDS = {"russia", "usa", "uk", "germany", "france", "japan", "china"}
         "Ca sĩ Mỹ Tâm và ca sĩ Đức Phúc hát, diễn viên Anh Đức dẫn chương trình.",
         "Người mẫu Hà Anh trò chuyện với Anh Ba và Anh Hai.",
         "Ý Nhi đọc sách. Pháp lý chưa rõ. Mỹ học hiện đại. Đức độ của ông.",
+        "Mĩ phẩm và thẩm mĩ viện, Mĩ thuật.",
         "Núi Nga Mi ở Tứ Xuyên. Pháp Luân Công bị cấm.",
     ],
 )
