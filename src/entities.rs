@@ -313,6 +313,25 @@ fn hyphen_variants(alias: &str) -> Vec<String> {
     out
 }
 
+/// A hyphenated alias with every hyphen-separated part capitalized, when that differs from it
+/// and it starts with a capital ("Luân-đôn" -> "Luân-Đôn"); a lower-case alias keeps its case.
+fn title_parts(alias: &str) -> Option<String> {
+    if !alias.contains(['-', '–']) || !alias.starts_with(char::is_uppercase) {
+        return None;
+    }
+    let mut out = String::with_capacity(alias.len());
+    let mut start = true;
+    for c in alias.chars() {
+        if start && c.is_lowercase() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = matches!(c, '-' | '–' | ' ');
+    }
+    (out != alias).then_some(out)
+}
+
 /// The single consonants (and "qu") after which Vietnamese spells a final "y" or "i" either
 /// way: "Mỹ"/"Mĩ", "Hoa Kỳ"/"Hoa Kì", "Lý"/"Lí", "Hy Lạp"/"Hi Lạp", "Thụy Sỹ"/"Thụy Sĩ", "quý"/"quí".
 const IY_INITIALS: &[&str] = &["h", "k", "l", "m", "s", "t", "v", "qu"];
@@ -479,6 +498,15 @@ impl Matcher {
                     index: index as u32,
                     compound_only,
                 };
+                // a transliteration with each part capitalized ("Luân-đôn" as "Luân Đôn",
+                // "Mát-xcơ-va" as "Mát-Xcơ-Va"), after the written aliases
+                if let Some(title) = title_parts(alias) {
+                    generated.extend(
+                        hyphen_variants(&title)
+                            .into_iter()
+                            .map(|v| (v, cased, target.clone())),
+                    );
+                }
                 for variant in hyphen_variants(alias) {
                     let key = fold_case(&variant);
                     let exact = cased.then(|| variant.clone());
@@ -532,6 +560,12 @@ impl Matcher {
             keys.push(key);
         }
         for phrase in &gazetteer.stop_phrases {
+            // "=Đạo Đức": only with this exact case (a Title Case heading), where "đạo đức" in
+            // any case would hide "lãnh đạo Đức"
+            let (phrase, cased) = match phrase.trim().strip_prefix('=') {
+                Some(p) => (p, true),
+                None => (phrase.as_str(), false),
+            };
             let phrase = normalize(phrase, style).replace('\n', " ");
             let phrase = phrase.trim();
             if phrase.is_empty() {
@@ -542,7 +576,7 @@ impl Matcher {
                     let key = fold_case(&v);
                     patterns.push(Pattern {
                         target: Target::Stop,
-                        exact: None,
+                        exact: cased.then_some(v),
                         words: edge_words(&key),
                     });
                     keys.push(key);
@@ -680,6 +714,13 @@ impl Matcher {
             if entity.entity_type == EntityType::Country && person_context(text, s, e) {
                 continue;
             }
+            // a place name that ends a person's name ("Nguyễn Anh Sơn", "Nguyễn Thái Bình",
+            // "Ánh Viên"); "Hồ" is left out, since it also heads lakes ("Hồ Ba Bể")
+            if entity.entity_type == EntityType::Place
+                && word_before(text, s).is_some_and(|w| w != "Hồ" && NAME_SYLLABLES.contains(&w))
+            {
+                continue;
+            }
             out.push(Match {
                 start: s,
                 end: e,
@@ -718,6 +759,12 @@ const PERSON_TITLES: &[&str] = &[
     "thầy giáo",
 ];
 
+/// Academic and professional titles, abbreviated, before a person's name ("TS Nga", "ThS.
+/// Đức", "PGS.TS Mỹ"), compared case-insensitively, with or without a period.
+const ABBREVIATED_TITLES: &[&str] = &[
+    "ts", "ths", "tskh", "bs", "gs", "pgs", "ks", "ls", "ncs", "nsnd", "nsưt",
+];
+
 /// Vietnamese family and middle names: a one-word country name right after one of these is the
 /// end of a person's name ("Nguyễn Thị Nga", "Nguyễn Minh Đức", "Thúy Nga"). Syllables that also
 /// abbreviate countries ("Việt", "Trung", "Nhật", "Hàn") are left out: "Việt Nga" is a pair.
@@ -728,7 +775,7 @@ const NAME_SYLLABLES: &[&str] = &[
     "Ngọc", "Kim", "Thúy", "Thùy", "Quang", "Hữu", "Công", "Xuân", "Hoài", "Bảo", "Tuấn", "Hải",
     "Hoa", "Lan", "Phương", "Diệu", "Bích", "Quỳnh", "Tuyết", "Thúy", "Hạnh", "Huyền", "Trà",
     "Vân", "Yến", "Loan", "Nguyệt", "Hương", "Linh", "Tú", "Anh", "Khánh", "Gia", "Duy", "Đình",
-    "Mạnh", "Tiến", "Hoàn", "Hà",
+    "Mạnh", "Tiến", "Hoàn", "Hà", "Tố", "Thế", "Trâm", "Quảng", "Ánh",
 ];
 
 /// Vietnamese given-name syllables: a one-word country name right before one of these,
@@ -805,6 +852,8 @@ const GIVEN_NAMES: &[&str] = &[
     "Huyền",
     "Lệ",
     "Xuân",
+    "Chinh",
+    "Cường",
 ];
 
 /// Kinship names of the south ("Anh Ba", "Anh Hai"): after "Anh", the person, not the country.
@@ -833,6 +882,26 @@ const OCCUPATIONS: &[&str] = &[
     "nsnd",
 ];
 
+/// Vietnamese administrative and local place words: a one-word country name in the capitalized
+/// name after one ("xã Nga Điền", "huyện Đức Huệ", "thị xã Kỳ Anh", "chợ Nhật Tảo") is part of
+/// a local place name.
+const LOCAL_PLACE_WORDS: &[&str] = &[
+    "xã",
+    "phường",
+    "huyện",
+    "quận",
+    "thị xã",
+    "thị trấn",
+    "thôn",
+    "ấp",
+    "làng",
+    "xóm",
+    "bản",
+    "chợ",
+    "kcn",
+    "khu công nghiệp",
+];
+
 /// Syllables of Vietnamese names that are also country names or short forms.
 const NAME_COUNTRY_SYLLABLES: &[&str] = &[
     "Anh", "Đức", "Mỹ", "Nga", "Nhật", "Kim", "Hoàng", "Trung", "Việt", "Hàn", "Pháp", "Lan",
@@ -851,6 +920,16 @@ const PRONOUN_FOLLOWERS: &[&str] = &[
     "hỏi",
     "cười",
     "nhớ lại",
+    "sinh",
+    "quê",
+    "năm nay",
+    "xin lỗi",
+    "bộc bạch",
+    "thổ lộ",
+    "trải lòng",
+    "mỉm cười",
+    "gật đầu",
+    "lắc đầu",
 ];
 
 /// The word right before byte `s` when exactly one space separates it.
@@ -878,9 +957,12 @@ fn word_after(text: &str, e: usize) -> Option<&str> {
 /// Whether `head` ends with `word` (lower case, compared case-insensitively) and a space,
 /// with no letter right before it.
 fn ends_with_word(head: &str, word: &str) -> bool {
-    let Some(head) = head.strip_suffix(' ') else {
-        return false;
-    };
+    head.strip_suffix(' ').is_some_and(|h| word_at_end(h, word))
+}
+
+/// Whether `head` ends with `word` (lower case, compared case-insensitively), with no letter
+/// right before it.
+fn word_at_end(head: &str, word: &str) -> bool {
     let Some(at) = head.len().checked_sub(word.len()) else {
         return false;
     };
@@ -902,6 +984,26 @@ fn person_context(text: &str, s: usize, e: usize) -> bool {
                 .iter()
                 .any(|t| t.len() == prev.len() && folds_to(prev, t))
         {
+            return true;
+        }
+    }
+    // "TS Nga", "ThS. Đức": the title's word, a period and a space allowed after it
+    let abbreviated = text[..s]
+        .strip_suffix(' ')
+        .map(|h| h.strip_suffix('.').unwrap_or(h))
+        .is_some_and(|h| ABBREVIATED_TITLES.iter().any(|t| word_at_end(h, t)));
+    if abbreviated {
+        return true;
+    }
+    let capitalized = |w: &str| w.starts_with(char::is_uppercase);
+    let after_local_word = |head: &str| LOCAL_PLACE_WORDS.iter().any(|w| ends_with_word(head, w));
+    // a local place name: "xã Nga Điền" (a capitalized syllable after), "thị xã Kỳ Anh" (one
+    // before, after the place word)
+    if after_local_word(&text[..s]) && word_after(text, e).is_some_and(capitalized) {
+        return true;
+    }
+    if let Some(prev) = word_before(text, s).filter(|p| capitalized(p)) {
+        if after_local_word(&text[..s - 1 - prev.len()]) {
             return true;
         }
     }
@@ -980,10 +1082,14 @@ fn in_domain(text: &str, s: usize, e: usize) -> bool {
                 && word
                     .iter()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'/' | b':'));
-            // "www.LHQ", "x@SCO", "tass.ru/Nga"; not "2020.Nga" (a missing space) or "Anh/Pháp"
+            // "www.LHQ", "x@SCO", "tass.ru/Nga"; not "2020.Nga" (a missing space), "Anh/Pháp"
+            // or initials ("V.Putin", "G.S.Bezdetko")
+            let initials = word
+                .split(|&b| b == b'.')
+                .all(|p| matches!(p, [c] if c.is_ascii_uppercase()));
             ascii
                 && match sep {
-                    b'.' => word.iter().any(u8::is_ascii_alphabetic),
+                    b'.' => !initials && word.iter().any(u8::is_ascii_alphabetic),
                     b'/' => word.contains(&b'.'),
                     _ => true,
                 }
@@ -1154,6 +1260,7 @@ mod tests {
             .map(String::as_str)
             .chain(PERSON_TITLES.iter().copied())
             .chain(OCCUPATIONS.iter().copied())
+            .chain(ABBREVIATED_TITLES.iter().copied())
         {
             assert_eq!(fold_case(key), key);
         }
@@ -1341,6 +1448,39 @@ mod tests {
         );
         assert_eq!(ids(&m, "Mĩ phẩm và thẩm mĩ viện"), Vec::<String>::new());
         assert_eq!(ids(&m, "nước mĩ"), Vec::<String>::new());
+    }
+
+    /// Local place names, places ending a person's name, Title Case stop phrases, initials
+    /// glued to a name, transliterations with capitalized parts.
+    #[test]
+    fn local_names_title_case_and_initials() {
+        let m = Matcher::new(Gazetteer::default_shared().expect("parses"), ToneStyle::Old)
+            .expect("compiles");
+        for none in [
+            "xã Nga Điền và huyện Đức Huệ",
+            "thị xã Kỳ Anh, chợ Nhật Tảo",
+            "ông Nguyễn Anh Sơn và kình ngư Ánh Viên",
+            "Vấn Đề Đạo Đức Và Sinh Nhật",
+            "Anh sinh năm 1990. Anh quê ở đây.",
+            "TS Nga và ThS. Đức",
+        ] {
+            assert_eq!(ids(&m, none), Vec::<String>::new(), "{none}");
+        }
+        for (text, want) in [
+            ("lãnh đạo Đức và Hồ Ba Bể", vec!["germany"]),
+            (
+                "V.Putin gặp G.S.Bezdetko",
+                vec!["vladimir_putin", "gennady_bezdetko"],
+            ),
+            ("tại Luân Đôn và Mát-Xcơ-Va", vec!["london", "moscow"]),
+            ("huyện Anh Sơn, Nghệ An", vec!["anh_son", "nghe_an"]),
+            ("xã này giáp Nga.", vec!["russia"]),
+        ] {
+            assert_eq!(ids(&m, text), want, "{text}");
+        }
+        assert_eq!(title_parts("Luân-đôn").as_deref(), Some("Luân-Đôn"));
+        assert_eq!(title_parts("Mát-Xcơ-Va"), None);
+        assert_eq!(title_parts("bán đảo Triều-tiên"), None);
     }
 
     #[test]

@@ -80,6 +80,10 @@ COUNTRY_IDS = {"russia", "usa", "uk", "germany", "france", "japan", "china"}
         "Người mẫu Hà Anh trò chuyện với Anh Ba và Anh Hai.",
         "Ý Nhi đọc sách. Pháp lý chưa rõ. Mỹ học hiện đại. Đức độ của ông.",
         "Mĩ phẩm và thẩm mĩ viện, Mĩ thuật.",
+        "Ông về xã Nga Điền rồi lên thị xã Kỳ Anh; TS Nga và ThS. Đức cùng đi.",
+        "Vấn Đề Đạo Đức Trong Kinh Doanh",
+        "Anh sinh năm 1995 và quê ở miền núi.",
+        "Bệnh viện Hữu nghị Việt Đức tiếp nhận bệnh nhân. Nhật thực toàn phần diễn ra tối qua.",
         "Núi Nga Mi ở Tứ Xuyên. Pháp Luân Công bị cấm.",
     ],
 )
@@ -100,6 +104,8 @@ def test_traps_give_no_country(text):
         ("ca sĩ Mỹ Taylor Swift và cầu thủ Anh", ["usa", "uk"]),
         ("Mỹ Đạt Thỏa Thuận Với Nga", ["usa", "russia"]),
         ("quan hệ Nga Mỹ", ["russia", "usa"]),
+        ("lãnh đạo Đức và Nhật thực hiện cam kết", ["germany", "japan"]),
+        ("V.Putin và S.Lavrov tại Luân Đôn", ["vladimir_putin", "sergey_lavrov", "london"]),
     ],
 )
 def test_real_mentions_survive_the_trap_rules(text, expected):
@@ -120,6 +126,16 @@ def test_real_mentions_survive_the_trap_rules(text, expected):
             ["anthony_albanese", "mark_carney", "steve_witkoff"],
         ),
         ("Ông Thái Kỳ; thời thái kỳ", ["cai_qi"]),
+        ("Lãnh đạo Đài Loan Lại Thanh Đức và ông Mã Anh Cửu", ["taiwan", "lai_ching_te", "ma_ying_jeou"]),
+        (
+            "Cục Dự trữ Liên bang Mỹ (Fed) và Đối thoại Shangri-La",
+            ["federal_reserve", "federal_reserve", "shangri_la_dialogue"],
+        ),
+        (
+            "đá Ba Đầu, đảo Song Tử Tây và đảo Trường Sa Lớn",
+            ["whitsun_reef", "southwest_cay", "spratly_island"],
+        ),
+        ("xứ sở Bạch Dương và đất nước Chùa Tháp", ["russia", "cambodia"]),
     ],
 )
 def test_second_tier_officials(text, expected):
