@@ -717,7 +717,9 @@ impl Matcher {
             // a place name that ends a person's name ("Nguyễn Anh Sơn", "Nguyễn Thái Bình",
             // "Ánh Viên"); "Hồ" is left out, since it also heads lakes ("Hồ Ba Bể")
             if entity.entity_type == EntityType::Place
-                && word_before(text, s).is_some_and(|w| w != "Hồ" && NAME_SYLLABLES.contains(&w))
+                && word_before(text, s).is_some_and(|w| {
+                    w.starts_with(char::is_uppercase) && w != "Hồ" && NAME_SYLLABLES.contains(&w)
+                })
             {
                 continue;
             }
@@ -896,7 +898,6 @@ const LOCAL_PLACE_WORDS: &[&str] = &[
     "ấp",
     "làng",
     "xóm",
-    "bản",
     "chợ",
     "kcn",
     "khu công nghiệp",
@@ -976,10 +977,16 @@ fn person_context(text: &str, s: usize, e: usize) -> bool {
     if surface.contains([' ', '-']) {
         return false;
     }
-    if let Some(prev) = word_before(text, s) {
+    // most mentions have a lower-case word on both sides ("Tổng thống Nga tuyên bố"): the
+    // rules that need a capitalized neighbour are skipped for them
+    let capitalized = |w: &&str| w.starts_with(char::is_uppercase);
+    let prev = word_before(text, s);
+    let next = word_after(text, e);
+    let (cap_prev, cap_next) = (prev.filter(capitalized), next.filter(capitalized));
+    if let Some(prev) = prev {
         // the titles are lower case: compared to `prev` case-folded, without a folded copy (the
         // lengths first, since `folds_to` is not inlined here)
-        if NAME_SYLLABLES.contains(&prev)
+        if cap_prev.is_some_and(|p| NAME_SYLLABLES.contains(&p))
             || PERSON_TITLES
                 .iter()
                 .any(|t| t.len() == prev.len() && folds_to(prev, t))
@@ -987,27 +994,27 @@ fn person_context(text: &str, s: usize, e: usize) -> bool {
             return true;
         }
     }
-    // "TS Nga", "ThS. Đức": the title's word, a period and a space allowed after it
-    let abbreviated = text[..s]
+    // "TS Nga", "ThS. Đức": an abbreviated title (ending with a capital), a period allowed
+    let head = text[..s]
         .strip_suffix(' ')
-        .map(|h| h.strip_suffix('.').unwrap_or(h))
-        .is_some_and(|h| ABBREVIATED_TITLES.iter().any(|t| word_at_end(h, t)));
-    if abbreviated {
+        .map(|h| h.strip_suffix('.').unwrap_or(h));
+    if head.is_some_and(|h| {
+        h.ends_with(char::is_uppercase) && ABBREVIATED_TITLES.iter().any(|t| word_at_end(h, t))
+    }) {
         return true;
     }
-    let capitalized = |w: &str| w.starts_with(char::is_uppercase);
     let after_local_word = |head: &str| LOCAL_PLACE_WORDS.iter().any(|w| ends_with_word(head, w));
     // a local place name: "xã Nga Điền" (a capitalized syllable after), "thị xã Kỳ Anh" (one
     // before, after the place word)
-    if after_local_word(&text[..s]) && word_after(text, e).is_some_and(capitalized) {
+    if cap_next.is_some() && after_local_word(&text[..s]) {
         return true;
     }
-    if let Some(prev) = word_before(text, s).filter(|p| capitalized(p)) {
+    if let Some(prev) = cap_prev {
         if after_local_word(&text[..s - 1 - prev.len()]) {
             return true;
         }
     }
-    if let Some(next) = word_after(text, e) {
+    if let Some(next) = cap_next {
         // a given name, a southern kinship name, or (after an occupation) a name syllable
         // that is also a country name ("diễn viên Anh Đức")
         let name = GIVEN_NAMES.contains(&next)
