@@ -987,6 +987,10 @@ const GENERIC_HEADS: &[&str] = &[
     "đài",
     "cảng",
     "sân bay",
+    "đá",
+    "bãi",
+    "bãi cạn",
+    "đền",
 ];
 
 /// `name` without a generic lower-case head word (the longest one it starts with).
