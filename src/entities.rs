@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 pub(crate) mod trie;
+use rustc_hash::FxHashMap;
 use trie::{Atoms, Trie};
 
 use crate::error::{Error, Result};
@@ -629,7 +630,8 @@ impl Matcher {
                 Some(exact) => surface == exact,
                 None => folds_to(surface, &self.keys[p]),
             })?;
-        at_boundary(text, (s, e), self.patterns[p].words).then_some(p)
+        let stop = matches!(self.patterns[p].target, Target::Stop);
+        at_boundary(text, (s, e), self.patterns[p].words, stop).then_some(p)
     }
 
     /// Mentions in `text` (already normalized with this matcher's style), in order.
@@ -711,15 +713,33 @@ impl Matcher {
                 }
             }
             let entity = &self.entities[index as usize];
-            if entity.entity_type == EntityType::Country && person_context(text, s, e) {
+            // a country right before, one space apart ("Pháp Đức", "Mỹ Úc" in a list without
+            // commas): the word before is a country, not a family name or a title
+            let after_country = out.last().is_some_and(|m: &Match| {
+                m.end + 1 == s
+                    && text.as_bytes()[m.end] == b' '
+                    && self.entities[m.entity as usize].entity_type == EntityType::Country
+            });
+            if entity.entity_type == EntityType::Country
+                && person_context(text, s, e, after_country)
+            {
                 continue;
             }
             // a place name that ends a person's name ("Nguyễn Anh Sơn", "Nguyễn Thái Bình",
             // "Ánh Viên"); "Hồ" is left out, since it also heads lakes ("Hồ Ba Bể")
+            if &text[s..e] == "Viên"
+                && word_before(text, s).is_some_and(|w| {
+                    w.starts_with(char::is_uppercase)
+                        && !["Tại", "Ở", "Đến", "Từ", "Thăm", "Và"].contains(&w)
+                })
+            {
+                continue; // "Đảng Viên", "Huấn Luyện Viên" in a heading, "Ánh Viên"
+            }
             if entity.entity_type == EntityType::Place
                 && word_before(text, s).is_some_and(|w| {
-                    w.starts_with(char::is_uppercase) && w != "Hồ" && NAME_SYLLABLES.contains(&w)
+                    w.starts_with(char::is_uppercase) && w != "Hồ" && name_flags(w) & FAMILY != 0
                 })
+                && text[s..e].split(' ').all(is_name_syllable)
             {
                 continue;
             }
@@ -735,30 +755,73 @@ impl Matcher {
 
 /// Kinship terms and titles that put a person's given name after them ("chị Nga", "ông Đức").
 const PERSON_TITLES: &[&str] = &[
-    "chị",
-    "cô",
-    "bà",
-    "em",
-    "anh",
-    "ông",
-    "bé",
-    "cháu",
-    "con",
-    "mẹ",
-    "bố",
-    "cụ",
-    "thầy",
-    "bạn",
-    "chú",
-    "bác",
-    "dì",
-    "cậu",
-    "mợ",
-    "thím",
-    "nàng",
-    "chàng",
+    "chị", "cô", "bà", "em", "anh", "ông", "bé", "cháu", "con", "mẹ", "bố", "cụ", "thầy", "bạn",
+    "chú", "bác", "dì", "cậu", "mợ", "thím", "nàng", "chàng",
+];
+
+/// One-word country names that are also Vietnamese given names: a kinship term or title before
+/// them makes them a person ("chị Nga", "ông Đức"); before "Lào" or "Séc" it does not ("nước bạn
+/// Lào").
+const NAME_LIKE_COUNTRIES: &[&str] = &["Anh", "Đức", "Mỹ", "Nga", "Nhật", "Pháp", "Ý"];
+
+/// A kinship word that is no title after these words: "nước bạn Nga", "công ty mẹ Mỹ".
+const NOT_A_TITLE_AFTER: &[(&str, &[&str])] = &[
+    ("bạn", &["nước", "người"]),
+    ("mẹ", &["công ty", "tập đoàn", "ngân hàng", "hãng"]),
+];
+
+/// Titles of two words before a person's name ("cô giáo Nga", "bị cáo Đức").
+const MULTI_WORD_TITLES: &[&str] = &[
     "cô giáo",
     "thầy giáo",
+    "bị cáo",
+    "bị can",
+    "bị hại",
+    "nghi phạm",
+    "nghi can",
+];
+
+/// Syllables that end a Vietnamese name before "Anh" or "Đức" ("Việt Anh", "Trung Đức") though
+/// they also abbreviate countries ("Việt Nga" stays a pair).
+const ANH_DUC_NAME_PREFIXES: &[&str] = &["Việt", "Trung", "Nhật", "Hàn", "Quốc", "Mỹ"];
+
+/// A syllable of a Vietnamese personal name (family, middle or given).
+fn is_name_syllable(w: &str) -> bool {
+    name_flags(w) & (FAMILY | GIVEN | EXTRA) != 0
+}
+
+/// [`name_flags`] bits: which of the name lists hold a syllable.
+const FAMILY: u8 = 1; // NAME_SYLLABLES
+const GIVEN: u8 = 2; // GIVEN_NAMES
+const EXTRA: u8 = 4; // EXTRA_NAME_SYLLABLES
+const NAME_COUNTRY: u8 = 8; // NAME_COUNTRY_SYLLABLES
+
+/// The lists a syllable is in, from one hash look-up (the lists are read for every country
+/// mention next to a capitalized word).
+fn name_flags(w: &str) -> u8 {
+    static TABLE: std::sync::OnceLock<FxHashMap<&'static str, u8>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: FxHashMap<&'static str, u8> = FxHashMap::default();
+        for (list, bit) in [
+            (NAME_SYLLABLES, FAMILY),
+            (GIVEN_NAMES, GIVEN),
+            (EXTRA_NAME_SYLLABLES, EXTRA),
+            (NAME_COUNTRY_SYLLABLES, NAME_COUNTRY),
+        ] {
+            for &x in list {
+                *t.entry(x).or_insert(0) |= bit;
+            }
+        }
+        t
+    });
+    table.get(w).copied().unwrap_or(0)
+}
+
+/// Name syllables that are also place syllables: with [`NAME_SYLLABLES`] and [`GIVEN_NAMES`],
+/// a place made only of these after a family name is part of a person's name ("Nguyễn Thái
+/// Bình", "Trần Hà Nam").
+const EXTRA_NAME_SYLLABLES: &[&str] = &[
+    "Bình", "Thái", "Viên", "Nam", "An", "Long", "Hưng", "Ninh", "Lâm", "Phước", "Yên", "Châu",
 ];
 
 /// Academic and professional titles, abbreviated, before a person's name ("TS Nga", "ThS.
@@ -777,7 +840,10 @@ const NAME_SYLLABLES: &[&str] = &[
     "Ngọc", "Kim", "Thúy", "Thùy", "Quang", "Hữu", "Công", "Xuân", "Hoài", "Bảo", "Tuấn", "Hải",
     "Hoa", "Lan", "Phương", "Diệu", "Bích", "Quỳnh", "Tuyết", "Thúy", "Hạnh", "Huyền", "Trà",
     "Vân", "Yến", "Loan", "Nguyệt", "Hương", "Linh", "Tú", "Anh", "Khánh", "Gia", "Duy", "Đình",
-    "Mạnh", "Tiến", "Hoàn", "Hà", "Tố", "Thế", "Trâm", "Quảng", "Ánh",
+    "Mạnh", "Tiến", "Hoàn", "Hà", "Tố", "Thế", "Trâm", "Quảng", "Ánh", "Thích", "Phó", "Huy",
+    "Trọng", "Lệ", "Như", "Thảo", "Tâm", "Hùng", "Tùng", "Diệp", "Phúc", "Lò", "Quàng", "Lường",
+    "Sầm", "Nông", "Triệu", "Lục", "Hứa", "Thân", "Đàm", "Tăng", "Giáp", "Khúc", "Lã", "Tống",
+    "Mạc", "Doãn", "Hầu",
 ];
 
 /// Vietnamese given-name syllables: a one-word country name right before one of these,
@@ -882,6 +948,21 @@ const OCCUPATIONS: &[&str] = &[
     "mc",
     "nsưt",
     "nsnd",
+    "danh ca",
+    "nhà báo",
+    "đạo diễn",
+    "thủ môn",
+    "tiền đạo",
+    "tiền vệ",
+    "trung vệ",
+    "hậu vệ",
+    "hlv",
+    "huấn luyện viên",
+    "tuyển thủ",
+    "vđv",
+    "tay vợt",
+    "võ sĩ",
+    "kỳ thủ",
 ];
 
 /// Vietnamese administrative and local place words: a one-word country name in the capitalized
@@ -901,6 +982,14 @@ const LOCAL_PLACE_WORDS: &[&str] = &[
     "chợ",
     "kcn",
     "khu công nghiệp",
+    // abbreviated: "X. Nga Điền", "H. Đức Huệ", "TX. Kỳ Anh"
+    "x.",
+    "p.",
+    "h.",
+    "q.",
+    "tx.",
+    "tt.",
+    "phố",
 ];
 
 /// Syllables of Vietnamese names that are also country names or short forms.
@@ -923,7 +1012,6 @@ const PRONOUN_FOLLOWERS: &[&str] = &[
     "nhớ lại",
     "sinh",
     "quê",
-    "năm nay",
     "xin lỗi",
     "bộc bạch",
     "thổ lộ",
@@ -972,7 +1060,7 @@ fn word_at_end(head: &str, word: &str) -> bool {
 }
 
 /// A one-word country name used as (part of) a person's name or as the pronoun "Anh".
-fn person_context(text: &str, s: usize, e: usize) -> bool {
+fn person_context(text: &str, s: usize, e: usize, after_country: bool) -> bool {
     let surface = &text[s..e];
     if surface.contains([' ', '-']) {
         return false;
@@ -983,16 +1071,51 @@ fn person_context(text: &str, s: usize, e: usize) -> bool {
     let prev = word_before(text, s);
     let next = word_after(text, e);
     let (cap_prev, cap_next) = (prev.filter(capitalized), next.filter(capitalized));
-    if let Some(prev) = prev {
+    // a Title Case heading ("Tấn Công Nga", "Phái Đoàn Mỹ"): the capitalized word before is
+    // not a name when the one before it is capitalized too and is no name syllable
+    let is_title = |w: &str| {
+        PERSON_TITLES
+            .iter()
+            .any(|t| t.len() == w.len() && folds_to(w, t))
+    };
+    let title_case_before = cap_prev.is_some_and(|p| {
+        let at = s - 1 - p.len();
+        word_before(text, at).is_some_and(|w| {
+            w.starts_with(char::is_uppercase)
+                && name_flags(w) == 0
+                && !is_title(w)
+                && word_before(text, at - 1 - w.len()).is_none_or(|w3| !is_title(w3))
+        })
+    });
+    if let Some(prev) = prev.filter(|_| !after_country && !title_case_before) {
+        let before_prev = &text[..s - 1 - prev.len()];
         // the titles are lower case: compared to `prev` case-folded, without a folded copy (the
-        // lengths first, since `folds_to` is not inlined here)
-        if cap_prev.is_some_and(|p| NAME_SYLLABLES.contains(&p))
-            || PERSON_TITLES
+        // lengths first, since `folds_to` is not inlined here); only before a country name that
+        // is also a Vietnamese given name ("chị Nga", not "nước bạn Lào"), and "bạn" not after
+        // "nước" or "người" ("nước bạn Nga")
+        let title = NAME_LIKE_COUNTRIES.contains(&surface)
+            && PERSON_TITLES
                 .iter()
                 .any(|t| t.len() == prev.len() && folds_to(prev, t))
-        {
+            && !NOT_A_TITLE_AFTER.iter().any(|(t, heads)| {
+                folds_to(prev, t) && heads.iter().any(|h| ends_with_word(before_prev, h))
+            });
+        let family = cap_prev.is_some_and(|p| {
+            name_flags(p) & FAMILY != 0
+                || (matches!(surface, "Anh" | "Đức") && ANH_DUC_NAME_PREFIXES.contains(&p))
+        });
+        if title || family {
             return true;
         }
+    }
+    if NAME_LIKE_COUNTRIES.contains(&surface)
+        && !after_country
+        && prev.is_some_and(|p| MULTI_WORD_TITLES.iter().any(|t| t.ends_with(p)))
+        && MULTI_WORD_TITLES
+            .iter()
+            .any(|t| ends_with_word(&text[..s], t))
+    {
+        return true;
     }
     // "TS Nga", "ThS. Đức": an abbreviated title (ending with a capital), a period allowed
     let head = text[..s]
@@ -1000,10 +1123,18 @@ fn person_context(text: &str, s: usize, e: usize) -> bool {
         .map(|h| h.strip_suffix('.').unwrap_or(h));
     if head.is_some_and(|h| {
         h.ends_with(char::is_uppercase) && ABBREVIATED_TITLES.iter().any(|t| word_at_end(h, t))
-    }) {
+    }) && cap_next.is_none_or(is_name_syllable)
+    {
         return true;
     }
-    let after_local_word = |head: &str| LOCAL_PLACE_WORDS.iter().any(|w| ends_with_word(head, w));
+    let after_local_word = |head: &str| {
+        LOCAL_PLACE_WORDS
+            .iter()
+            .any(|w| ends_with_word(head, w) || (w.ends_with('.') && word_at_end(head, w)))
+            && !["thông tấn xã", "hợp tác xã", "hoa xã"]
+                .iter()
+                .any(|w| ends_with_word(head, w))
+    };
     // a local place name: "xã Nga Điền" (a capitalized syllable after), "thị xã Kỳ Anh" (one
     // before, after the place word)
     if cap_next.is_some() && after_local_word(&text[..s]) {
@@ -1017,18 +1148,20 @@ fn person_context(text: &str, s: usize, e: usize) -> bool {
     if let Some(next) = cap_next {
         // a given name, a southern kinship name, or (after an occupation) a name syllable
         // that is also a country name ("diễn viên Anh Đức")
-        let name = GIVEN_NAMES.contains(&next)
-            || (surface == "Anh" && KIN_ORDINALS.contains(&next))
-            || (NAME_COUNTRY_SYLLABLES.contains(&next)
-                && OCCUPATIONS.iter().any(|o| ends_with_word(&text[..s], o)));
-        let person = name
+        let occupation = || OCCUPATIONS.iter().any(|o| ends_with_word(&text[..s], o));
+        let flags = name_flags(next);
+        let given = flags & GIVEN != 0;
+        let kin = surface == "Anh" && KIN_ORDINALS.contains(&next);
+        let after_occupation = !given && !kin && flags != 0 && occupation();
+        let person = (given || kin || after_occupation)
             // in a Title Case heading ("Mỹ Đạt Thỏa Thuận") the next words are capitalized
-            // too: a name goes on with name syllables or ends
+            // too: a name goes on with given names (after an occupation, any name syllable)
+            // or ends
             && word_after(text, e + 1 + next.len()).is_none_or(|w| {
                 !w.starts_with(char::is_uppercase)
-                    || [GIVEN_NAMES, NAME_COUNTRY_SYLLABLES, NAME_SYLLABLES]
-                        .iter()
-                        .any(|l| l.contains(&w))
+                    || name_flags(w) & GIVEN != 0
+                    || ((after_occupation || occupation())
+                        && name_flags(w) != 0)
             });
         if person {
             return true;
@@ -1066,11 +1199,12 @@ fn edge_words(key: &str) -> (bool, bool) {
 /// `text[s..e]` starts and ends at syllable boundaries (no letter or digit glued on either side).
 /// `words`: whether `text[s..e]` starts and ends with a whole word atom, a maximal run of word
 /// characters, so that nothing glues on that side (the check is skipped).
-fn at_boundary(text: &str, (s, e): (usize, usize), words: (bool, bool)) -> bool {
+/// A stop phrase (`stop`) is not checked against domains: it only suppresses ("TX.Kỳ Anh").
+fn at_boundary(text: &str, (s, e): (usize, usize), words: (bool, bool), stop: bool) -> bool {
     let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || is_combining(c));
     (words.0 || !glued(text[..s].chars().next_back()))
         && (words.1 || !glued(text[e..].chars().next()))
-        && !in_domain(text, s, e)
+        && (stop || !in_domain(text, s, e))
 }
 
 /// `text[s..e]` is part of a domain, URL or address: "VTV.vn", "tass.ru", "www.LHQ", "x@SCO".
@@ -1194,8 +1328,10 @@ pub(crate) mod reference {
                 );
             for (m, ids) in found {
                 let (s, e) = (m.start(), m.end());
-                if at_boundary(text, (s, e), (false, false)) {
-                    cands.push((s, e, ids[m.pattern().as_usize()]));
+                let p = ids[m.pattern().as_usize()];
+                let stop = matches!(self.m.patterns[p].target, super::Target::Stop);
+                if at_boundary(text, (s, e), (false, false), stop) {
+                    cands.push((s, e, p));
                 }
             }
             cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
@@ -1266,6 +1402,7 @@ mod tests {
             .iter()
             .map(String::as_str)
             .chain(PERSON_TITLES.iter().copied())
+            .chain(MULTI_WORD_TITLES.iter().copied())
             .chain(OCCUPATIONS.iter().copied())
             .chain(ABBREVIATED_TITLES.iter().copied())
         {
@@ -1482,6 +1619,28 @@ mod tests {
             ("tại Luân Đôn và Mát-Xcơ-Va", vec!["london", "moscow"]),
             ("huyện Anh Sơn, Nghệ An", vec!["anh_son", "nghe_an"]),
             ("xã này giáp Nga.", vec!["russia"]),
+        ] {
+            assert_eq!(ids(&m, text), want, "{text}");
+        }
+        // the second review: names and titles that are not, Title Case, glued abbreviations
+        for none in [
+            "Ông Nguyễn Đức Anh và ông Lò Văn Pháp",
+            "Tiền vệ Nhật Duy ghi bàn",
+            "X.Nga Điền, TX.Kỳ Anh",
+            "Kết Nạp Đảng Viên Mới",
+        ] {
+            assert_eq!(ids(&m, none), Vec::<String>::new(), "{none}");
+        }
+        for (text, want) in [
+            ("nước bạn Lào và công ty mẹ Mỹ", vec!["laos", "usa"]),
+            ("Tấn Công Nga, Phái Đoàn Mỹ", vec!["russia", "usa"]),
+            ("Lãnh Đạo Đức Và Học Sinh Nhật", vec!["germany", "japan"]),
+            (
+                "GS Mỹ John Smith và hợp tác với Pháp Đức",
+                vec!["usa", "france", "germany"],
+            ),
+            ("Thông tấn xã Nga TASS", vec!["russia", "tass"]),
+            ("tại Viên và thủ đô Viên", vec!["vienna", "vienna"]),
         ] {
             assert_eq!(ids(&m, text), want, "{text}");
         }
