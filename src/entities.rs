@@ -180,7 +180,7 @@ impl Gazetteer {
         Ok(())
     }
 
-    /// Add stop phrases, one per line (`#` starts a comment).
+    /// Add stop phrases, one per line (`#` starts a comment; a leading `=` asks for exact case).
     pub fn add_stop_phrases(&mut self, text: &str) {
         for line in text.lines() {
             let phrase = line.split('#').next().unwrap_or("").trim();
@@ -314,8 +314,9 @@ fn hyphen_variants(alias: &str) -> Vec<String> {
     out
 }
 
-/// A hyphenated alias with every hyphen-separated part capitalized, when that differs from it
-/// and it starts with a capital ("Luân-đôn" -> "Luân-Đôn"); a lower-case alias keeps its case.
+/// A hyphenated alias with every part (between hyphens or spaces) capitalized, when that
+/// differs from it and it starts with a capital ("Luân-đôn" -> "Luân-Đôn", "Vla-đi-mia Pu-tin"
+/// -> "Vla-Đi-Mia Pu-Tin"); a lower-case alias keeps its case.
 fn title_parts(alias: &str) -> Option<String> {
     if !alias.contains(['-', '–']) || !alias.starts_with(char::is_uppercase) {
         return None;
@@ -495,6 +496,7 @@ impl Matcher {
                     continue;
                 }
                 let cased = is_cased(alias, entry);
+                let hyphenated = alias.contains(['-', '–']);
                 let target = Target::Entity {
                     index: index as u32,
                     compound_only,
@@ -528,11 +530,14 @@ impl Matcher {
                         continue; // the same alias twice for one id: harmless
                     }
                     seen.insert((key.clone(), exact.clone()), patterns.len());
-                    generated.extend(
-                        iy_variants(&variant)
-                            .into_iter()
-                            .map(|v| (v, cased, target.clone())),
-                    );
+                    // not for transliterations ("Mi-an-ma" is not "My an ma")
+                    if !hyphenated {
+                        generated.extend(
+                            iy_variants(&variant)
+                                .into_iter()
+                                .map(|v| (v, cased, target.clone())),
+                        );
+                    }
                     patterns.push(Pattern {
                         target: target.clone(),
                         words: edge_words(&key),
@@ -572,8 +577,14 @@ impl Matcher {
             if phrase.is_empty() {
                 continue;
             }
+            let hyphenated = phrase.contains(['-', '–']);
             for variant in hyphen_variants(phrase) {
-                for v in iy_variants(&variant).into_iter().chain([variant]) {
+                let spellings = if hyphenated {
+                    Vec::new()
+                } else {
+                    iy_variants(&variant)
+                };
+                for v in spellings.into_iter().chain([variant]) {
                     let key = fold_case(&v);
                     patterns.push(Pattern {
                         target: Target::Stop,
@@ -728,10 +739,7 @@ impl Matcher {
             // a place name that ends a person's name ("Nguyễn Anh Sơn", "Nguyễn Thái Bình",
             // "Ánh Viên"); "Hồ" is left out, since it also heads lakes ("Hồ Ba Bể")
             if &text[s..e] == "Viên"
-                && word_before(text, s).is_some_and(|w| {
-                    w.starts_with(char::is_uppercase)
-                        && !["Tại", "Ở", "Đến", "Từ", "Thăm", "Và"].contains(&w)
-                })
+                && word_before(text, s).is_some_and(|w| VIEN_NOUN_HEADS.contains(&w))
             {
                 continue; // "Đảng Viên", "Huấn Luyện Viên" in a heading, "Ánh Viên"
             }
@@ -759,10 +767,18 @@ const PERSON_TITLES: &[&str] = &[
     "chú", "bác", "dì", "cậu", "mợ", "thím", "nàng", "chàng",
 ];
 
+/// Capitalized syllables that make "Viên" the end of a noun ("Sinh Viên", "Đảng Viên", "Huấn
+/// Luyện Viên" in a heading) or of a name ("Ánh Viên"), not Vienna.
+const VIEN_NOUN_HEADS: &[&str] = &[
+    "Sinh", "Nhân", "Thành", "Giáo", "Học", "Diễn", "Phóng", "Đảng", "Luyện", "Ủy", "Đoàn", "Hội",
+    "Soát", "Tra", "Giảng", "Cứu", "Tiếp", "Tập", "Dẫn", "Động", "Luận", "Công", "Ứng", "Sát",
+    "Tín", "Ánh",
+];
+
 /// One-word country names that are also Vietnamese given names: a kinship term or title before
 /// them makes them a person ("chị Nga", "ông Đức"); before "Lào" or "Séc" it does not ("nước bạn
 /// Lào").
-const NAME_LIKE_COUNTRIES: &[&str] = &["Anh", "Đức", "Mỹ", "Nga", "Nhật", "Pháp", "Ý"];
+const NAME_LIKE_COUNTRIES: &[&str] = &["Anh", "Đức", "Mỹ", "Mĩ", "Nga", "Nhật", "Pháp", "Ý"];
 
 /// A kinship word that is no title after these words: "nước bạn Nga", "công ty mẹ Mỹ".
 const NOT_A_TITLE_AFTER: &[(&str, &[&str])] = &[
@@ -770,20 +786,13 @@ const NOT_A_TITLE_AFTER: &[(&str, &[&str])] = &[
     ("mẹ", &["công ty", "tập đoàn", "ngân hàng", "hãng"]),
 ];
 
-/// Titles of two words before a person's name ("cô giáo Nga", "bị cáo Đức").
-const MULTI_WORD_TITLES: &[&str] = &[
-    "cô giáo",
-    "thầy giáo",
-    "bị cáo",
-    "bị can",
-    "bị hại",
-    "nghi phạm",
-    "nghi can",
-];
+/// Titles of two words before a person's name ("cô giáo Nga"). Not "bị cáo" or "nghi phạm":
+/// "nghi phạm Nga" is as often a Russian suspect.
+const MULTI_WORD_TITLES: &[&str] = &["cô giáo", "thầy giáo"];
 
 /// Syllables that end a Vietnamese name before "Anh" or "Đức" ("Việt Anh", "Trung Đức") though
 /// they also abbreviate countries ("Việt Nga" stays a pair).
-const ANH_DUC_NAME_PREFIXES: &[&str] = &["Việt", "Trung", "Nhật", "Hàn", "Quốc", "Mỹ"];
+const ANH_DUC_NAME_PREFIXES: &[&str] = &["Việt", "Trung", "Nhật", "Hàn", "Quốc", "Mỹ", "Mĩ"];
 
 /// A syllable of a Vietnamese personal name (family, middle or given).
 fn is_name_syllable(w: &str) -> bool {
@@ -822,6 +831,7 @@ fn name_flags(w: &str) -> u8 {
 /// Bình", "Trần Hà Nam").
 const EXTRA_NAME_SYLLABLES: &[&str] = &[
     "Bình", "Thái", "Viên", "Nam", "An", "Long", "Hưng", "Ninh", "Lâm", "Phước", "Yên", "Châu",
+    "Kỳ",
 ];
 
 /// Academic and professional titles, abbreviated, before a person's name ("TS Nga", "ThS.
@@ -841,9 +851,9 @@ const NAME_SYLLABLES: &[&str] = &[
     "Hoa", "Lan", "Phương", "Diệu", "Bích", "Quỳnh", "Tuyết", "Thúy", "Hạnh", "Huyền", "Trà",
     "Vân", "Yến", "Loan", "Nguyệt", "Hương", "Linh", "Tú", "Anh", "Khánh", "Gia", "Duy", "Đình",
     "Mạnh", "Tiến", "Hoàn", "Hà", "Tố", "Thế", "Trâm", "Quảng", "Ánh", "Thích", "Phó", "Huy",
-    "Trọng", "Lệ", "Như", "Thảo", "Tâm", "Hùng", "Tùng", "Diệp", "Phúc", "Lò", "Quàng", "Lường",
-    "Sầm", "Nông", "Triệu", "Lục", "Hứa", "Thân", "Đàm", "Tăng", "Giáp", "Khúc", "Lã", "Tống",
-    "Mạc", "Doãn", "Hầu",
+    "Trọng", "Lệ", "Thảo", "Tâm", "Hùng", "Tùng", "Diệp", "Phúc", "Lò", "Quàng", "Lường", "Sầm",
+    "Nông", "Triệu", "Lục", "Hứa", "Đàm", "Tăng", "Giáp", "Khúc", "Lã", "Tống", "Mạc", "Doãn",
+    "Hầu",
 ];
 
 /// Vietnamese given-name syllables: a one-word country name right before one of these,
@@ -926,7 +936,7 @@ const GIVEN_NAMES: &[&str] = &[
 
 /// Kinship names of the south ("Anh Ba", "Anh Hai"): after "Anh", the person, not the country.
 const KIN_ORDINALS: &[&str] = &[
-    "Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Út", "Cả",
+    "Hai", "Ba", "Tư", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Út", "Cả",
 ];
 
 /// Occupations written before a stage or sports name ("diễn viên Anh Đức", "ca sĩ Mỹ Tâm"):
@@ -988,7 +998,6 @@ const LOCAL_PLACE_WORDS: &[&str] = &[
     "h.",
     "q.",
     "tx.",
-    "tt.",
     "phố",
 ];
 
@@ -1110,7 +1119,11 @@ fn person_context(text: &str, s: usize, e: usize, after_country: bool) -> bool {
     }
     if NAME_LIKE_COUNTRIES.contains(&surface)
         && !after_country
-        && prev.is_some_and(|p| MULTI_WORD_TITLES.iter().any(|t| t.ends_with(p)))
+        && prev.is_some_and(|p| {
+            MULTI_WORD_TITLES
+                .iter()
+                .any(|t| t.rsplit(' ').next().is_some_and(|last| folds_to(p, last)))
+        })
         && MULTI_WORD_TITLES
             .iter()
             .any(|t| ends_with_word(&text[..s], t))
@@ -1131,7 +1144,7 @@ fn person_context(text: &str, s: usize, e: usize, after_country: bool) -> bool {
         LOCAL_PLACE_WORDS
             .iter()
             .any(|w| ends_with_word(head, w) || (w.ends_with('.') && word_at_end(head, w)))
-            && !["thông tấn xã", "hợp tác xã", "hoa xã"]
+            && !["thông tấn xã", "hợp tác xã", "hoa xã", "thành phố"]
                 .iter()
                 .any(|w| ends_with_word(head, w))
     };
@@ -1140,7 +1153,7 @@ fn person_context(text: &str, s: usize, e: usize, after_country: bool) -> bool {
     if cap_next.is_some() && after_local_word(&text[..s]) {
         return true;
     }
-    if let Some(prev) = cap_prev {
+    if let Some(prev) = cap_prev.filter(|p| name_flags(p) != 0) {
         if after_local_word(&text[..s - 1 - prev.len()]) {
             return true;
         }
@@ -1403,6 +1416,12 @@ mod tests {
             .map(String::as_str)
             .chain(PERSON_TITLES.iter().copied())
             .chain(MULTI_WORD_TITLES.iter().copied())
+            .chain(LOCAL_PLACE_WORDS.iter().copied())
+            .chain(
+                NOT_A_TITLE_AFTER
+                    .iter()
+                    .flat_map(|(t, h)| std::iter::once(*t).chain(h.iter().copied())),
+            )
             .chain(OCCUPATIONS.iter().copied())
             .chain(ABBREVIATED_TITLES.iter().copied())
         {

@@ -989,6 +989,7 @@ const GENERIC_HEADS: &[&str] = &[
     "sân bay",
     "đá",
     "bãi",
+    "bãi biển",
     "bãi cạn",
     "đền",
 ];

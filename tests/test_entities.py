@@ -59,7 +59,19 @@ def test_compounds(text, expected):
     assert ids(text) == expected
 
 
-COUNTRY_IDS = {"russia", "usa", "uk", "germany", "france", "japan", "china"}
+COUNTRY_IDS = {
+    "russia",
+    "usa",
+    "uk",
+    "germany",
+    "france",
+    "japan",
+    "china",
+    "italy",
+    "austria",
+    "laos",
+    "vietnam",
+}
 
 
 @pytest.mark.parametrize(
