@@ -474,7 +474,8 @@ impl Matcher {
         // (folded key, exact form if cased) -> pattern index, to find aliases claimed twice
         let mut seen: HashMap<(String, Option<String>), usize> = HashMap::new();
         let mut entities = Vec::with_capacity(order.len());
-        // i/y spelling variants of the aliases: (variant, cased, target), added after them
+        // spellings generated from the aliases (i/y, capitalized transliteration parts):
+        // (variant, cased, target), added after every written alias
         let mut generated: Vec<(String, bool, Target)> = Vec::new();
         for (index, &ei) in order.iter().enumerate() {
             let entry = &gazetteer.entries[ei];
@@ -547,8 +548,8 @@ impl Matcher {
                 }
             }
         }
-        // the i/y spellings ("Mĩ", "Hoa Kì", "Lí Cường") after every written alias, so that a
-        // written alias always wins; one that another alias already claims is left out
+        // the generated spellings ("Mĩ", "Hoa Kì", "Luân Đôn") after every written alias, so
+        // that a written alias always wins; one that another alias already claims is left out
         for (variant, cased, target) in generated {
             let key = fold_case(&variant);
             let exact = cased.then(|| variant.clone());
@@ -736,13 +737,13 @@ impl Matcher {
             {
                 continue;
             }
-            // a place name that ends a person's name ("Nguyễn Anh Sơn", "Nguyễn Thái Bình",
-            // "Ánh Viên"); "Hồ" is left out, since it also heads lakes ("Hồ Ba Bể")
             if &text[s..e] == "Viên"
                 && word_before(text, s).is_some_and(|w| VIEN_NOUN_HEADS.contains(&w))
             {
                 continue; // "Đảng Viên", "Huấn Luyện Viên" in a heading, "Ánh Viên"
             }
+            // a place name that ends a person's name ("Nguyễn Anh Sơn", "Nguyễn Thái Bình");
+            // "Hồ" is left out, since it also heads lakes ("Hồ Ba Bể")
             if entity.entity_type == EntityType::Place
                 && word_before(text, s).is_some_and(|w| {
                     w.starts_with(char::is_uppercase) && w != "Hồ" && name_flags(w) & FAMILY != 0
