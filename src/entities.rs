@@ -1542,6 +1542,20 @@ mod tests {
         assert_eq!(ids(&m, "Trung Quốc.Nga"), vec!["china", "russia"]);
     }
 
+    /// Each text gives no mention.
+    fn expect_none(m: &Matcher, texts: &[&str]) {
+        for text in texts {
+            assert_eq!(ids(m, text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    /// Each text gives these ids, in order.
+    fn expect_ids(m: &Matcher, cases: &[(&str, Vec<&str>)]) {
+        for (text, want) in cases {
+            assert_eq!(ids(m, text), *want, "{text}");
+        }
+    }
+
     /// A one-word country name that starts a Vietnamese person's name (a given-name syllable
     /// after it, or an occupation before it), and the country where the same words are not a
     /// name: a foreign name after it, a Title Case heading, a pair of countries.
@@ -1549,29 +1563,31 @@ mod tests {
     fn country_names_that_start_person_names() {
         let m = Matcher::new(Gazetteer::default_shared().expect("parses"), ToneStyle::Old)
             .expect("compiles");
-        for person in [
-            "Ca sĩ Mỹ Tâm hát.",
-            "ca sĩ Đức Phúc hát",
-            "diễn viên Anh Đức đóng phim",
-            "Người mẫu Hà Anh đến.",
-            "Anh Ba nói, Anh Hai về.",
-            "Ý Nhi đọc sách.",
-            "nghệ sĩ Nhật Kim Anh",
-            "MC Anh Tuấn",
-        ] {
-            assert_eq!(ids(&m, person), Vec::<String>::new(), "{person}");
-        }
-        for (text, want) in [
-            ("Tổng thống Mỹ Donald Trump", vec!["usa", "donald_trump"]),
-            ("ca sĩ Mỹ Taylor Swift", vec!["usa"]),
-            ("Mỹ Đạt Thỏa Thuận Với Nga", vec!["usa", "russia"]),
-            ("Nga Huy Động Quân", vec!["russia"]),
-            ("cầu thủ Anh ghi bàn", vec!["uk"]),
-            ("quan hệ Nga Mỹ", vec!["russia", "usa"]),
-            ("Thủ tướng Đức Olaf Scholz", vec!["germany", "olaf_scholz"]),
-        ] {
-            assert_eq!(ids(&m, text), want, "{text}");
-        }
+        expect_none(
+            &m,
+            &[
+                "Ca sĩ Mỹ Tâm hát.",
+                "ca sĩ Đức Phúc hát",
+                "diễn viên Anh Đức đóng phim",
+                "Người mẫu Hà Anh đến.",
+                "Anh Ba nói, Anh Hai về.",
+                "Ý Nhi đọc sách.",
+                "nghệ sĩ Nhật Kim Anh",
+                "MC Anh Tuấn",
+            ],
+        );
+        expect_ids(
+            &m,
+            &[
+                ("Tổng thống Mỹ Donald Trump", vec!["usa", "donald_trump"]),
+                ("ca sĩ Mỹ Taylor Swift", vec!["usa"]),
+                ("Mỹ Đạt Thỏa Thuận Với Nga", vec!["usa", "russia"]),
+                ("Nga Huy Động Quân", vec!["russia"]),
+                ("cầu thủ Anh ghi bàn", vec!["uk"]),
+                ("quan hệ Nga Mỹ", vec!["russia", "usa"]),
+                ("Thủ tướng Đức Olaf Scholz", vec!["germany", "olaf_scholz"]),
+            ],
+        );
         assert!(ends_with_word("Ca sĩ ", "ca sĩ"));
         assert!(!ends_with_word("bác sĩ ", "ca sĩ"));
         assert!(!ends_with_word("ca sĩ", "ca sĩ"));
@@ -1620,50 +1636,54 @@ mod tests {
     fn local_names_title_case_and_initials() {
         let m = Matcher::new(Gazetteer::default_shared().expect("parses"), ToneStyle::Old)
             .expect("compiles");
-        for none in [
-            "xã Nga Điền và huyện Đức Huệ",
-            "thị xã Kỳ Anh, chợ Nhật Tảo",
-            "ông Nguyễn Anh Sơn và kình ngư Ánh Viên",
-            "Vấn Đề Đạo Đức Và Sinh Nhật",
-            "Anh sinh năm 1990. Anh quê ở đây.",
-            "TS Nga và ThS. Đức",
-        ] {
-            assert_eq!(ids(&m, none), Vec::<String>::new(), "{none}");
-        }
-        for (text, want) in [
-            ("lãnh đạo Đức và Hồ Ba Bể", vec!["germany"]),
-            (
-                "V.Putin gặp G.S.Bezdetko",
-                vec!["vladimir_putin", "gennady_bezdetko"],
-            ),
-            ("tại Luân Đôn và Mát-Xcơ-Va", vec!["london", "moscow"]),
-            ("huyện Anh Sơn, Nghệ An", vec!["anh_son", "nghe_an"]),
-            ("xã này giáp Nga.", vec!["russia"]),
-        ] {
-            assert_eq!(ids(&m, text), want, "{text}");
-        }
+        expect_none(
+            &m,
+            &[
+                "xã Nga Điền và huyện Đức Huệ",
+                "thị xã Kỳ Anh, chợ Nhật Tảo",
+                "ông Nguyễn Anh Sơn và kình ngư Ánh Viên",
+                "Vấn Đề Đạo Đức Và Sinh Nhật",
+                "Anh sinh năm 1990. Anh quê ở đây.",
+                "TS Nga và ThS. Đức",
+            ],
+        );
+        expect_ids(
+            &m,
+            &[
+                ("lãnh đạo Đức và Hồ Ba Bể", vec!["germany"]),
+                (
+                    "V.Putin gặp G.S.Bezdetko",
+                    vec!["vladimir_putin", "gennady_bezdetko"],
+                ),
+                ("tại Luân Đôn và Mát-Xcơ-Va", vec!["london", "moscow"]),
+                ("huyện Anh Sơn, Nghệ An", vec!["anh_son", "nghe_an"]),
+                ("xã này giáp Nga.", vec!["russia"]),
+            ],
+        );
         // the second review: names and titles that are not, Title Case, glued abbreviations
-        for none in [
-            "Ông Nguyễn Đức Anh và ông Lò Văn Pháp",
-            "Tiền vệ Nhật Duy ghi bàn",
-            "X.Nga Điền, TX.Kỳ Anh",
-            "Kết Nạp Đảng Viên Mới",
-        ] {
-            assert_eq!(ids(&m, none), Vec::<String>::new(), "{none}");
-        }
-        for (text, want) in [
-            ("nước bạn Lào và công ty mẹ Mỹ", vec!["laos", "usa"]),
-            ("Tấn Công Nga, Phái Đoàn Mỹ", vec!["russia", "usa"]),
-            ("Lãnh Đạo Đức Và Học Sinh Nhật", vec!["germany", "japan"]),
-            (
-                "GS Mỹ John Smith và hợp tác với Pháp Đức",
-                vec!["usa", "france", "germany"],
-            ),
-            ("Thông tấn xã Nga TASS", vec!["russia", "tass"]),
-            ("tại Viên và thủ đô Viên", vec!["vienna", "vienna"]),
-        ] {
-            assert_eq!(ids(&m, text), want, "{text}");
-        }
+        expect_none(
+            &m,
+            &[
+                "Ông Nguyễn Đức Anh và ông Lò Văn Pháp",
+                "Tiền vệ Nhật Duy ghi bàn",
+                "X.Nga Điền, TX.Kỳ Anh",
+                "Kết Nạp Đảng Viên Mới",
+            ],
+        );
+        expect_ids(
+            &m,
+            &[
+                ("nước bạn Lào và công ty mẹ Mỹ", vec!["laos", "usa"]),
+                ("Tấn Công Nga, Phái Đoàn Mỹ", vec!["russia", "usa"]),
+                ("Lãnh Đạo Đức Và Học Sinh Nhật", vec!["germany", "japan"]),
+                (
+                    "GS Mỹ John Smith và hợp tác với Pháp Đức",
+                    vec!["usa", "france", "germany"],
+                ),
+                ("Thông tấn xã Nga TASS", vec!["russia", "tass"]),
+                ("tại Viên và thủ đô Viên", vec!["vienna", "vienna"]),
+            ],
+        );
         assert_eq!(title_parts("Luân-đôn").as_deref(), Some("Luân-Đôn"));
         assert_eq!(title_parts("Mát-Xcơ-Va"), None);
         assert_eq!(title_parts("bán đảo Triều-tiên"), None);
