@@ -758,6 +758,28 @@ impl Matcher {
                 entity: index,
             });
         }
+        // "Anh" only at the start of sentences, the United Kingdom named nowhere else in the
+        // text, and "anh" as a word at least twice: the pronoun of a profile ("Anh từng ...",
+        // "Anh tiết lộ ..."), not the country
+        let is_anh = |m: &Match| &text[m.start..m.end] == "Anh";
+        let pronoun = |m: &Match| is_anh(m) && starts_sentence(text, m.start);
+        if let Some(first) = out.iter().find(|m| is_anh(m)) {
+            let id = first.entity;
+            // and the pronoun written "anh" in the text too ("của anh", "anh cho biết")
+            let lower_anh = || {
+                text.match_indices("anh")
+                    .filter(|&(i, _)| {
+                        !text[..i].ends_with(is_letter) && !text[i + 3..].starts_with(is_letter)
+                    })
+                    .take(2)
+                    .count()
+                    == 2
+            };
+            let profile = out.iter().filter(|m| m.entity == id).all(&pronoun) && lower_anh();
+            if profile {
+                out.retain(|m| !(m.entity == id && pronoun(m)));
+            }
+        }
         out
     }
 }
@@ -1182,7 +1204,20 @@ fn person_context(text: &str, s: usize, e: usize, after_country: bool) -> bool {
         }
     }
     // a capitalized pronoun "Anh" starts a sentence (mid-sentence it is written "anh")
-    let sentence_start = text[..s]
+    if surface == "Anh" && starts_sentence(text, s) {
+        let rest = text[e..].strip_prefix(' ').unwrap_or("");
+        return PRONOUN_FOLLOWERS.iter().any(|f| {
+            rest.strip_prefix(f)
+                .is_some_and(|r| !r.starts_with(is_letter))
+        });
+    }
+    false
+}
+
+/// Byte `s` starts a sentence: only spaces between it and the start of the text or an end or
+/// opening punctuation mark.
+fn starts_sentence(text: &str, s: usize) -> bool {
+    text[..s]
         .trim_end_matches(' ')
         .chars()
         .next_back()
@@ -1191,15 +1226,7 @@ fn person_context(text: &str, s: usize, e: usize, after_country: bool) -> bool {
                 c,
                 '.' | '!' | '?' | ':' | '"' | '“' | '(' | '\n' | '-' | '–'
             )
-        });
-    if surface == "Anh" && sentence_start {
-        let rest = text[e..].strip_prefix(' ').unwrap_or("");
-        return PRONOUN_FOLLOWERS.iter().any(|f| {
-            rest.strip_prefix(f)
-                .is_some_and(|r| !r.starts_with(is_letter))
-        });
-    }
-    false
+        })
 }
 
 /// Whether the first and the last atom of `key` are words.
@@ -1682,6 +1709,22 @@ mod tests {
                 ),
                 ("Thông tấn xã Nga TASS", vec!["russia", "tass"]),
                 ("tại Viên và thủ đô Viên", vec!["vienna", "vienna"]),
+            ],
+        );
+        // a profile: "Anh" starts sentences, "anh" is the pronoun elsewhere, no other UK
+        let profile = "Anh sinh năm 1995. Anh từng đoạt giải. Bạn bè của anh nói anh rất chăm.";
+        expect_none(&m, &[profile]);
+        expect_ids(
+            &m,
+            &[
+                (
+                    "Anh tuyên bố trừng phạt. Anh cũng viện trợ Ukraine.",
+                    vec!["uk", "uk", "ukraine"],
+                ),
+                (
+                    "Anh từng đoạt giải. Anh nói anh vui. Thủ tướng Anh chúc mừng anh.",
+                    vec!["uk", "uk"], // "Anh nói" is the pronoun rule's
+                ),
             ],
         );
         assert_eq!(title_parts("Luân-đôn").as_deref(), Some("Luân-Đôn"));
