@@ -737,11 +737,6 @@ impl Matcher {
             {
                 continue;
             }
-            if &text[s..e] == "Viên"
-                && word_before(text, s).is_some_and(|w| VIEN_NOUN_HEADS.contains(&w))
-            {
-                continue; // "Đảng Viên", "Huấn Luyện Viên" in a heading, "Ánh Viên"
-            }
             // a place name that ends a person's name ("Nguyễn Anh Sơn", "Nguyễn Thái Bình");
             // "Hồ" is left out, since it also heads lakes ("Hồ Ba Bể")
             if entity.entity_type == EntityType::Place
@@ -788,14 +783,6 @@ impl Matcher {
 const PERSON_TITLES: &[&str] = &[
     "chị", "cô", "bà", "em", "anh", "ông", "bé", "cháu", "con", "mẹ", "bố", "cụ", "thầy", "bạn",
     "chú", "bác", "dì", "cậu", "mợ", "thím", "nàng", "chàng",
-];
-
-/// Capitalized syllables that make "Viên" the end of a noun ("Sinh Viên", "Đảng Viên", "Huấn
-/// Luyện Viên" in a heading) or of a name ("Ánh Viên"), not Vienna.
-const VIEN_NOUN_HEADS: &[&str] = &[
-    "Sinh", "Nhân", "Thành", "Giáo", "Học", "Diễn", "Phóng", "Đảng", "Luyện", "Ủy", "Đoàn", "Hội",
-    "Soát", "Tra", "Giảng", "Cứu", "Tiếp", "Tập", "Dẫn", "Động", "Luận", "Công", "Ứng", "Sát",
-    "Tín", "Ánh",
 ];
 
 /// One-word country names that are also Vietnamese given names: a kinship term or title before
@@ -1126,9 +1113,7 @@ fn person_context(text: &str, s: usize, e: usize, after_country: bool) -> bool {
         // is also a Vietnamese given name ("chị Nga", not "nước bạn Lào"), and "bạn" not after
         // "nước" or "người" ("nước bạn Nga")
         let title = NAME_LIKE_COUNTRIES.contains(&surface)
-            && PERSON_TITLES
-                .iter()
-                .any(|t| t.len() == prev.len() && folds_to(prev, t))
+            && is_title(prev)
             && !NOT_A_TITLE_AFTER.iter().any(|(t, heads)| {
                 folds_to(prev, t) && heads.iter().any(|h| ends_with_word(before_prev, h))
             });
@@ -1142,11 +1127,6 @@ fn person_context(text: &str, s: usize, e: usize, after_country: bool) -> bool {
     }
     if NAME_LIKE_COUNTRIES.contains(&surface)
         && !after_country
-        && prev.is_some_and(|p| {
-            MULTI_WORD_TITLES
-                .iter()
-                .any(|t| t.rsplit(' ').next().is_some_and(|last| folds_to(p, last)))
-        })
         && MULTI_WORD_TITLES
             .iter()
             .any(|t| ends_with_word(&text[..s], t))
