@@ -274,14 +274,14 @@ impl Trie {
         if self.first[w] & m == 0 {
             return;
         }
-        for (j, s) in syls.iter().enumerate().skip(i) {
-            if j > i {
-                h = seq_add(h, s);
-            }
+        // the filter stands for the first syllable's own entry (a one-syllable prefix, never a
+        // word): the look-ups start with two syllables
+        for (j, s) in syls.iter().enumerate().skip(i + 1) {
+            h = seq_add(h, s);
             let Some(&flags) = self.map.get(&h) else {
                 return;
             };
-            if j > i && flags & (IS_WORD | IS_CAPITAL_WORD) != 0 {
+            if flags & (IS_WORD | IS_CAPITAL_WORD) != 0 {
                 hit(j, flags);
             }
             if flags & IS_PREFIX == 0 {
