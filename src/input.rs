@@ -15,20 +15,61 @@ pub enum Decoded {
 /// values that are not Unicode scalar values (lone surrogates, which a Python string may hold)
 /// become U+FFFD. Returns the text and how many were replaced.
 pub fn utf8_from_code_points(code_points: &[u32]) -> (String, usize) {
-    // the exact length first (a loop the compiler vectorizes), so the text is allocated once
+    // the exact length first (a loop the compiler vectorizes), so the text is allocated once;
+    // a value above U+10FFFF becomes U+FFFD, three bytes
     let len: usize = code_points
         .iter()
-        .map(|&c| 1 + usize::from(c >= 0x80) + usize::from(c >= 0x800) + usize::from(c >= 0x1_0000))
+        .map(|&c| {
+            1 + usize::from(c >= 0x80)
+                + usize::from(c >= 0x800)
+                + usize::from((0x1_0000..=0x10_FFFF).contains(&c))
+        })
         .sum();
-    let mut out = String::with_capacity(len);
+    // encoded straight into the bytes (`String::push` checks the capacity and branches on the
+    // length for every character: this is about twice as fast on Vietnamese text)
+    let mut out = vec![0u8; len];
     let mut replaced = 0;
+    let mut n = 0;
     for &c in code_points {
-        out.push(char::from_u32(c).unwrap_or_else(|| {
-            replaced += 1;
-            char::REPLACEMENT_CHARACTER
-        }));
+        match c {
+            0..=0x7F => {
+                out[n] = c as u8;
+                n += 1;
+            }
+            0x80..=0x7FF => {
+                out[n..n + 2].copy_from_slice(&[0xC0 | (c >> 6) as u8, 0x80 | (c & 0x3F) as u8]);
+                n += 2;
+            }
+            0x800..=0xFFFF | 0x11_0000.. => {
+                let c = if (0xD800..=0xDFFF).contains(&c) || c > 0x10_FFFF {
+                    replaced += 1;
+                    0xFFFD
+                } else {
+                    c
+                };
+                out[n..n + 3].copy_from_slice(&[
+                    0xE0 | (c >> 12) as u8,
+                    0x80 | ((c >> 6) & 0x3F) as u8,
+                    0x80 | (c & 0x3F) as u8,
+                ]);
+                n += 3;
+            }
+            0x1_0000..=0x10_FFFF => {
+                out[n..n + 4].copy_from_slice(&[
+                    0xF0 | (c >> 18) as u8,
+                    0x80 | ((c >> 12) & 0x3F) as u8,
+                    0x80 | ((c >> 6) & 0x3F) as u8,
+                    0x80 | (c & 0x3F) as u8,
+                ]);
+                n += 4;
+            }
+        }
     }
-    (out, replaced)
+    debug_assert_eq!(n, len);
+    // SAFETY: every code point was written as its UTF-8 sequence (surrogates and values above
+    // U+10FFFF as U+FFFD's), and `len` counted exactly those bytes
+    debug_assert!(std::str::from_utf8(&out).is_ok());
+    (unsafe { String::from_utf8_unchecked(out) }, replaced)
 }
 
 /// UTF-16 of `text` (as `text.encode_utf16()`, in one allocation and without its per-unit
@@ -173,8 +214,12 @@ mod tests {
         let cps: Vec<u32> = text.chars().map(u32::from).collect();
         assert_eq!(utf8_from_code_points(&cps), (text.to_string(), 0));
         assert_eq!(utf8_from_code_points(&[]), (String::new(), 0));
-        let (t, n) = utf8_from_code_points(&[0x61, 0xD800, 0x62, 0xDFFF, 0xDC80, 0x110000]);
-        assert_eq!((t.as_str(), n), ("a\u{FFFD}b\u{FFFD}\u{FFFD}\u{FFFD}", 4));
+        let (t, n) =
+            utf8_from_code_points(&[0x61, 0xD800, 0x62, 0xDFFF, 0xDC80, 0x110000, u32::MAX]);
+        assert_eq!(
+            (t.as_str(), n),
+            ("a\u{FFFD}b\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}", 5)
+        );
         // every scalar value, in one text
         let all: Vec<u32> = (0..=0x10FFFF)
             .filter(|&c| char::from_u32(c).is_some())
