@@ -80,6 +80,16 @@ fn all_nfc_safe(text: &str) -> bool {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
+        // ASCII eight bytes at a time, then straight to the first byte that is not
+        if let Some(chunk) = b.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            let high = w & 0x8080_8080_8080_8080;
+            if high == 0 {
+                i += 8;
+                continue;
+            }
+            i += (high.trailing_zeros() / 8) as usize;
+        }
         let x = b[i];
         i += match x {
             0..=0x7F => 1,
@@ -508,8 +518,21 @@ mod tests {
     #[test]
     fn all_nfc_safe_reads_nfc_safe_from_bytes() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            // short, and inside ASCII runs longer than the eight-byte steps (at each offset)
             let s = format!("a{c}b");
             assert_eq!(all_nfc_safe(&s), nfc_safe(c), "{c:?}");
+            let at = c as usize % 9;
+            let s = format!("{}{c}{}", &"abcdefghijk"[..at], "lmnopqrstuv");
+            assert_eq!(all_nfc_safe(&s), nfc_safe(c), "{c:?} after {at} bytes");
+        }
+        // runs of safe characters of every length, ASCII and not
+        for n in 0..20 {
+            let s: String = "Việt Nam–“hòa”".chars().cycle().take(n).collect();
+            assert!(all_nfc_safe(&s), "{s:?}");
+            assert!(
+                !all_nfc_safe(&format!("{s}\u{301}")),
+                "{s:?} + a combining mark"
+            );
         }
     }
 
