@@ -86,6 +86,10 @@ pub struct Entry {
     pub cased: Vec<String>,
     #[serde(default)]
     pub compound: Vec<String>,
+    /// Short forms that name the entity only right after a title or office: "Tập" in "ông
+    /// Tập", "Chủ tịch Tập" (always exact case).
+    #[serde(default)]
+    pub titled: Vec<String>,
     #[serde(default)]
     pub wikidata: Option<String>,
     #[serde(default)]
@@ -412,7 +416,11 @@ fn is_cased(alias: &str, entry: &Entry) -> bool {
 
 #[derive(Clone, Debug)]
 enum Target {
-    Entity { index: u32, compound_only: bool },
+    Entity {
+        index: u32,
+        compound_only: bool,
+        after_title: bool,
+    },
     Stop,
 }
 
@@ -488,19 +496,21 @@ impl Matcher {
             let forms = entry
                 .aliases
                 .iter()
-                .map(|a| (a, false))
-                .chain(entry.compound.iter().map(|a| (a, true)));
-            for (alias, compound_only) in forms {
+                .map(|a| (a, false, false))
+                .chain(entry.compound.iter().map(|a| (a, true, false)))
+                .chain(entry.titled.iter().map(|a| (a, false, true)));
+            for (alias, compound_only, after_title) in forms {
                 let alias = normalize(alias, style).replace('\n', " ");
                 let alias = alias.trim();
                 if alias.is_empty() {
                     continue;
                 }
-                let cased = is_cased(alias, entry);
+                let cased = after_title || is_cased(alias, entry);
                 let hyphenated = alias.contains(['-', '–']);
                 let target = Target::Entity {
                     index: index as u32,
                     compound_only,
+                    after_title,
                 };
                 // a transliteration with each part capitalized ("Luân-đôn" as "Luân Đôn",
                 // "Mát-xcơ-va" as "Mát-Xcơ-Va"), after the written aliases
@@ -708,10 +718,14 @@ impl Matcher {
             let Target::Entity {
                 index,
                 compound_only,
+                after_title,
             } = self.patterns[p].target
             else {
                 continue;
             };
+            if after_title && !short_name_context(text, s, e) {
+                continue;
+            }
             if compound_only {
                 let prev = k
                     .checked_sub(1)
@@ -1039,6 +1053,27 @@ const PRONOUN_FOLLOWERS: &[&str] = &[
     "gật đầu",
     "lắc đầu",
 ];
+
+/// Titles and offices after which a leader's short form names the leader ("ông Tập").
+const TITLES_BEFORE_SHORT_NAMES: &[&str] = &[
+    "ông",
+    "bà",
+    "chủ tịch",
+    "chủ tịch nước",
+    "tổng bí thư",
+    "nhà lãnh đạo",
+    "lãnh đạo",
+];
+
+/// A short form (`titled` in the gazetteer) at `s..e` right after a title or office ("ông
+/// Tập", "Chủ tịch Tập"), and not the start of a longer name ("ông Tập Văn ...").
+fn short_name_context(text: &str, s: usize, e: usize) -> bool {
+    let head = &text[..s];
+    TITLES_BEFORE_SHORT_NAMES
+        .iter()
+        .any(|t| ends_with_word(head, t))
+        && !word_after(text, e).is_some_and(|w| w.starts_with(char::is_uppercase))
+}
 
 /// The word right before byte `s` when exactly one space separates it.
 fn word_before(text: &str, s: usize) -> Option<&str> {
@@ -1561,6 +1596,48 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(ids(m, text), *want, "{text}");
         }
+    }
+
+    /// A leader's short form (`titled`) names the leader only right after a title or office,
+    /// and not where it starts a longer name, is a common word or is lower case.
+    #[test]
+    fn short_forms_after_titles() {
+        let m = Matcher::new(Gazetteer::default_shared().expect("parses"), ToneStyle::Old)
+            .expect("compiles");
+        expect_ids(
+            &m,
+            &[
+                (
+                    "Ông Tập nói với ông Putin.",
+                    vec!["xi_jinping", "vladimir_putin"],
+                ),
+                ("Chủ tịch Tập thăm Nga", vec!["xi_jinping", "russia"]),
+                ("theo Tổng Bí thư Tập,", vec!["xi_jinping"]),
+                ("nhà lãnh đạo Tập Cận Bình", vec!["xi_jinping"]),
+                ("Tập Cận Bình và ông Tập", vec!["xi_jinping", "xi_jinping"]),
+            ],
+        );
+        expect_none(
+            &m,
+            &[
+                "Tập đoàn Dầu khí ký hợp đồng.",
+                "Tập 5 của phim lên sóng.",
+                "ông tập thể dục mỗi sáng",
+                "ông Tập Văn Nam, trưởng thôn",
+                "Chủ đề: Tập huấn cán bộ",
+                "các bài Tập trong sách",
+            ],
+        );
+        // a user's gazetteer: the short form needs its title there too
+        let mut g = Gazetteer::default();
+        g.add_jsonl(
+            r#"{"id":"thaksin_shinawatra","type":"person","name_en":"Thaksin Shinawatra","name_vi":"Thaksin Shinawatra","aliases":["Thaksin Shinawatra"],"titled":["Thaksin"]}"#,
+            "user",
+        )
+        .expect("parses");
+        let m = Matcher::new(&g, ToneStyle::Old).expect("compiles");
+        expect_ids(&m, &[("ông Thaksin về nước", vec!["thaksin_shinawatra"])]);
+        expect_none(&m, &["Thaksin về nước", "thaksin"]);
     }
 
     /// A one-word country name that starts a Vietnamese person's name (a given-name syllable

@@ -201,6 +201,23 @@ def test_user_gazetteer_formats(tmp_path: Path):
     assert len(pickle.loads(pickle.dumps(vncooc.Gazetteer.default()))) == base
 
 
+def test_short_forms_after_titles(tmp_path: Path):
+    # the bundled gazetteer: "Tập" is Xi Jinping after a title, nowhere else
+    assert ids("Ông Tập và Chủ tịch Tập Cận Bình") == ["xi_jinping", "xi_jinping"]
+    assert ids("Tập đoàn Than và các bài Tập; ông Tập Văn Nam") == []
+    # a user's short form, from CSV (a list field) and kept through pickling
+    csv_path = tmp_path / "g.csv"
+    csv_path.write_text(
+        "id,type,name_en,name_vi,aliases,titled\n"
+        "zorvan_quell,person,Zorvan Quell,Zorvan Quell,Zorvan Quell,Zorvan|Giô-van\n",
+        encoding="utf-8",
+    )
+    g = pickle.loads(pickle.dumps(vncooc.Gazetteer.from_csv(csv_path)))
+    text = "Ông Zorvan gặp bà Giô-van. Zorvan về nước."
+    found = [m.entity_id for m in vncooc.find_entities(text, gazetteer=g)]
+    assert found == ["zorvan_quell", "zorvan_quell"]
+
+
 def test_user_gazetteer_errors_name_the_line(tmp_path: Path):
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text(

@@ -17,7 +17,7 @@ from .errors import CorpusNotFoundError, GazetteerError, InvalidArgumentError, R
 
 __all__ = ["Gazetteer"]
 
-_LIST_FIELDS = ("aliases", "cased", "compound")
+_LIST_FIELDS = ("aliases", "cased", "compound", "titled")
 
 
 class Gazetteer:
@@ -60,7 +60,7 @@ class Gazetteer:
     @classmethod
     def from_csv(cls, path: str | os.PathLike[str], *, extend_default: bool = True) -> Gazetteer:
         """Records from a CSV file with a header row: ``id, type, name_en, name_vi, aliases``
-        and optionally ``cased, compound, wikidata, country``; list fields separate their items
+        and optionally ``cased, compound, titled, wikidata, country``; list fields separate their items
         with ``|``. Errors name the CSV line."""
         text = _read(path)
         rows = list(csv.DictReader(text.splitlines()))
