@@ -142,45 +142,67 @@ const CACHE_SLOTS: usize = 1 << 14;
 
 /// Syllables already seen, in a direct-mapped cache keyed by a 64-bit hash of the syllable's
 /// bytes: running text repeats a few thousand syllables, and a look-up is cheaper than case
-/// folding and decomposing each one again.
+/// folding and decomposing each one again. A slot is 16 bytes, the key with the shape in its
+/// low three bits and the syllable's hash (256 KiB in all: it shares L2 with the lexicon and
+/// the model).
 #[derive(Default)]
 struct SyllableCache {
-    slots: Vec<(u64, Syl)>,
+    slots: Vec<[u64; 2]>,
 }
+
+/// The low bits of a cache slot's key that hold the shape (shapes are 0..=6).
+const SHAPE_BITS: u64 = 7;
 
 impl SyllableCache {
     /// [`syllable`] of `s`, from the cache when it is there.
     #[inline]
     fn get(&mut self, s: &str) -> Syl {
         if self.slots.is_empty() {
-            let empty = Syl {
-                hash: 0,
-                shape: SHAPE_PAD,
-            };
-            self.slots.resize(CACHE_SLOTS, (0, empty));
+            self.slots.resize(CACHE_SLOTS, [0, 0]);
         }
-        let key = bytes_key(s.as_bytes());
-        let slot = &mut self.slots[(key as usize) & (CACHE_SLOTS - 1)];
-        if slot.0 != key {
-            *slot = (key, syllable(s));
+        // never 0 outside the shape bits: 0 is the empty slot
+        let key = (bytes_key(s.as_bytes()) & !SHAPE_BITS) | (SHAPE_BITS + 1);
+        let slot = &mut self.slots[(key >> 32) as usize & (CACHE_SLOTS - 1)];
+        if slot[0] & !SHAPE_BITS != key {
+            let syl = syllable(s);
+            *slot = [key | u64::from(syl.shape), syl.hash];
         }
-        slot.1
+        Syl {
+            hash: slot[1],
+            shape: (slot[0] & SHAPE_BITS) as u8,
+        }
     }
 }
 
-/// A 64-bit hash of a short byte string (8 bytes at a time, then a final avalanche).
+/// A 64-bit hash of a short byte string: 8 bytes at a time, the rest in one or two loads that
+/// may overlap bytes already read (with the length hashed in, a different string never reads
+/// the same), then a final avalanche.
 #[inline]
 fn bytes_key(b: &[u8]) -> u64 {
-    let mut h = (b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h ^ v).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(31);
+    let n = b.len();
+    let mut h = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+    let half = |i: usize| {
+        u64::from(u32::from_le_bytes(
+            b[i..i + 4].try_into().expect("four bytes"),
+        ))
+    };
+    let mut i = 0;
+    while i + 8 <= n {
+        h = (h ^ word(i))
+            .wrapping_mul(0xff51_afd7_ed55_8ccd)
+            .rotate_left(31);
+        i += 8;
     }
-    let mut tail = [0u8; 8];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    h = (h ^ u64::from_le_bytes(tail)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    (h ^ (h >> 33)) | 1 // never 0, the empty slot
+    let tail = match n - i {
+        0 => 0,
+        // the last eight bytes (n > 8 here)
+        _ if n >= 8 => word(n - 8),
+        r @ 4..=7 => half(i) | half(i + r - 4) << 32,
+        r => u64::from(b[i]) | u64::from(b[i + r / 2]) << 8 | u64::from(b[i + r - 1]) << 16,
+    };
+    h = (h ^ tail).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 /// The hash of a sequence of syllables (a multi-syllable word).
@@ -1676,6 +1698,28 @@ mod tests {
                 let want = format!("<{}", want.join(&inner.to_string()));
                 assert_eq!(out, want, "{piece:?} {inner:?}");
             }
+        }
+    }
+
+    #[test]
+    fn bytes_key_reads_every_byte_and_the_cache_returns_syllables() {
+        // every byte of strings of every length up to 24 changes the key (the tail loads may
+        // overlap, none may skip a byte), and so does the length
+        for n in 0..=24usize {
+            let base: Vec<u8> = (0..n as u8).map(|i| b'a' + i).collect();
+            let k = bytes_key(&base);
+            for i in 0..n {
+                let mut other = base.clone();
+                other[i] ^= 0x40;
+                assert_ne!(bytes_key(&other), k, "length {n}, byte {i}");
+            }
+            let mut longer = base.clone();
+            longer.push(0);
+            assert_ne!(bytes_key(&longer), k, "length {n} and {}", n + 1);
+        }
+        let mut cache = SyllableCache::default();
+        for w in ["Hòa", "hoà", "ASEAN", "2003", ",", "Nguyễn", "Hòa", "x"] {
+            assert_eq!(cache.get(w), syllable(w), "{w}");
         }
     }
 
