@@ -740,6 +740,7 @@ fn doc_tokens_with(
                 end: s + t.end,
                 syllables: 1,
                 kind: t.kind,
+                single_spaced: true,
             })),
         }
         for w in &words {

@@ -872,10 +872,20 @@ impl Segmenter {
                 out.push(sep);
             }
             let piece = &text[w.start..w.end];
-            if w.syllables == 1 {
-                // one token: tokens never hold whitespace
-                debug_assert!(!piece.contains(char::is_whitespace), "{piece:?}");
+            if w.syllables == 1 || (w.single_spaced && inner == ' ') {
+                // one token (tokens never hold whitespace), or spaces that stay spaces
+                debug_assert!(w.syllables > 1 || !piece.contains(char::is_whitespace));
                 out.push_str(piece);
+            } else if w.single_spaced && inner.is_ascii() {
+                let start = out.len();
+                out.push_str(piece);
+                // SAFETY: only ASCII bytes (spaces) are replaced, by an ASCII byte: the string
+                // stays valid UTF-8.
+                for x in unsafe { out[start..].as_bytes_mut() } {
+                    if *x == b' ' {
+                        *x = inner as u8;
+                    }
+                }
             } else {
                 push_joined(&mut out, piece, inner);
             }
@@ -945,11 +955,17 @@ impl Segmenter {
             } else {
                 word_kind(&toks[a..b])
             };
+            let bytes = text.as_bytes();
+            let single_spaced = toks[a..b].windows(2).all(|w| {
+                let (e, n) = (s + w[0].end, s + w[1].start);
+                n == e || (n == e + 1 && bytes[e] == b' ')
+            });
             out.push(Word {
                 start: s + toks[a].start,
                 end: s + toks[b - 1].end,
                 syllables: (b - a) as u32,
                 kind,
+                single_spaced,
             });
         });
     }
@@ -1195,6 +1211,9 @@ pub struct Word {
     pub end: usize,
     pub syllables: u32,
     pub kind: TokenKind,
+    /// Nothing but single ASCII spaces (or nothing) between its tokens: its text joins with
+    /// another separator by replacing the spaces.
+    pub single_spaced: bool,
 }
 
 /// Index ranges of the words given the join decisions.
@@ -1675,6 +1694,31 @@ mod tests {
             assert_eq!(joins, want);
         }
         assert!(close < 30, "{close} sentences with a score near 0");
+    }
+
+    #[test]
+    fn joined_words_are_the_words_with_their_whitespace_replaced() {
+        let seg = Segmenter::default_shared().unwrap();
+        let forced = default_forced().unwrap();
+        for text in [
+            "Chủ tịch Tập Cận Bình hội đàm với Tổng thống Vladimir Putin tại Mát-xcơ-va.",
+            "Hội đồng  Bảo an Liên\u{a0}hợp quốc họp; Trung Quốc\thội đàm.",
+            "Liên hợp\u{3000}quốc và Tổ chức Hợp tác Thượng Hải (SCO), 1.000 USD.",
+            "",
+        ] {
+            let words = seg.words(text, &crate::sentences::split_sentences(text), &[forced]);
+            for (sep, inner) in [('\n', ' '), (' ', '_'), (' ', '·')] {
+                let want: Vec<String> = words
+                    .iter()
+                    .map(|w| {
+                        let parts: Vec<&str> = text[w.start..w.end].split_whitespace().collect();
+                        parts.join(&inner.to_string())
+                    })
+                    .collect();
+                let got = seg.words_joined(text, &[forced], true, sep, inner);
+                assert_eq!(got, want.join(&sep.to_string()), "{text:?} {inner:?}");
+            }
+        }
     }
 
     #[test]
