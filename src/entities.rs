@@ -810,9 +810,10 @@ const NOT_A_TITLE_AFTER: &[(&str, &[&str])] = &[
     ("mẹ", &["công ty", "tập đoàn", "ngân hàng", "hãng"]),
 ];
 
-/// Titles of two words before a person's name ("cô giáo Nga"). Not "bị cáo" or "nghi phạm":
+/// Titles of two words before a person's name ("cô giáo Nga", court and police news' "bị cáo
+/// Nga", "đối tượng Đức", where a foreign national is "bị cáo người Nga"). Not "nghi phạm":
 /// "nghi phạm Nga" is as often a Russian suspect.
-const MULTI_WORD_TITLES: &[&str] = &["cô giáo", "thầy giáo"];
+const MULTI_WORD_TITLES: &[&str] = &["cô giáo", "thầy giáo", "bị cáo", "đối tượng"];
 
 /// Syllables that end a Vietnamese name before "Anh" or "Đức" ("Việt Anh", "Trung Đức") though
 /// they also abbreviate countries ("Việt Nga" stays a pair).
@@ -1752,6 +1753,23 @@ mod tests {
                 "Tiền vệ Nhật Duy ghi bàn",
                 "X.Nga Điền, TX.Kỳ Anh",
                 "Kết Nạp Đảng Viên Mới",
+            ],
+        );
+        // court and police news, religious honorifics, an institute's name
+        expect_none(
+            &m,
+            &[
+                "Tại tòa, bị cáo Nga thừa nhận hành vi.",
+                "đối tượng Đức khai nhận",
+                "Đức Khổng Tử dạy rằng",
+            ],
+        );
+        expect_ids(
+            &m,
+            &[
+                ("Đức Thượng phụ Kirill của Nga", vec!["russia"]),
+                ("Viện Hải Dương Học và tỉnh Hải Dương", vec!["hai_duong"]),
+                ("nghi phạm Nga bị truy nã", vec!["russia"]),
             ],
         );
         expect_ids(
