@@ -751,12 +751,19 @@ impl Matcher {
             {
                 continue;
             }
-            // a place name that ends a person's name ("Nguyễn Anh Sơn", "Nguyễn Thái Bình");
-            // "Hồ" is left out, since it also heads lakes ("Hồ Ba Bể")
-            if entity.entity_type == EntityType::Place
-                && word_before(text, s).is_some_and(|w| {
+            // a place or organization name that ends a person's name ("Nguyễn Anh Sơn",
+            // "Nguyễn Thái Bình", "Nguyễn Thành Đô", "Nguyễn Chính Hiệp"); "Hồ" is left out,
+            // since it also heads lakes ("Hồ Ba Bể"). A country only after the middle names
+            // "Thị" and "Văn" ("Nguyễn Thị Hà Lan"): after a family name it is as often the
+            // capitalized word of a heading ("Cấp Cao Việt Nam").
+            let name_end = |w: &str| match entity.entity_type {
+                EntityType::Place | EntityType::Organization => {
                     w.starts_with(char::is_uppercase) && w != "Hồ" && name_flags(w) & FAMILY != 0
-                })
+                }
+                EntityType::Country => w == "Thị" || w == "Văn",
+                EntityType::Person => false,
+            };
+            if word_before(text, s).is_some_and(name_end)
                 && text[s..e].split(' ').all(is_name_syllable)
             {
                 continue;
@@ -856,7 +863,7 @@ fn name_flags(w: &str) -> u8 {
 /// Bình", "Trần Hà Nam").
 const EXTRA_NAME_SYLLABLES: &[&str] = &[
     "Bình", "Thái", "Viên", "Nam", "An", "Long", "Hưng", "Ninh", "Lâm", "Phước", "Yên", "Châu",
-    "Kỳ",
+    "Kỳ", "Hiệp", "Đô", "Chính",
 ];
 
 /// Academic and professional titles, abbreviated, before a person's name ("TS Nga", "ThS.
@@ -964,9 +971,10 @@ const KIN_ORDINALS: &[&str] = &[
     "Hai", "Ba", "Tư", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Út", "Cả",
 ];
 
-/// Occupations written before a stage or sports name ("diễn viên Anh Đức", "ca sĩ Mỹ Tâm"):
-/// with one of these before it and a Vietnamese name syllable after it, a one-word country
-/// name is the start of the person's name even when that syllable is itself a country name.
+/// Occupations written before a stage or sports name ("diễn viên Anh Đức", "ca sĩ Mỹ Tâm"), and
+/// the words before a company's name ("Công ty TNHH Đức Long"): with one of these before it
+/// and a Vietnamese name syllable after it, a one-word country name is the start of the name
+/// even when that syllable is itself a country name.
 const OCCUPATIONS: &[&str] = &[
     "ca sĩ",
     "nghệ sĩ",
@@ -998,6 +1006,12 @@ const OCCUPATIONS: &[&str] = &[
     "tay vợt",
     "võ sĩ",
     "kỳ thủ",
+    // a company's name: "Công ty TNHH Đức Long", "Tập đoàn Mỹ Lan"
+    "công ty",
+    "tnhh",
+    "cổ phần",
+    "tập đoàn",
+    "doanh nghiệp",
 ];
 
 /// Vietnamese administrative and local place words: a one-word country name in the capitalized
@@ -1770,6 +1784,37 @@ mod tests {
                 ("Viện Hải Dương Học và tỉnh Hải Dương", vec!["hai_duong"]),
                 ("nghi phạm Nga bị truy nã", vec!["russia"]),
                 ("đối tượng Mỹ nhắm tới", vec!["usa"]),
+            ],
+        );
+        // names of people and companies that end with a place, an organization or a country;
+        // Vietnamese places, schools, banks and products named like foreign ones
+        expect_none(
+            &m,
+            &[
+                "Ông Nguyễn Thành Đô và ông Nguyễn Chính Hiệp",
+                "Cô giáo Nguyễn Thị Hà Lan",
+                "Công ty TNHH Đức Long và Tập đoàn Mỹ Lan",
+                "chè Tân Cương, huyện Trùng Khánh, hội quán Phúc Kiến",
+                "Đại học Đông Á, Cao đẳng Viễn Đông, Ngân hàng Nam Á, Ngân hàng Đông Nam Á",
+                "Nhật Ký Của Mẹ",
+                "Việt Nam Quốc dân Đảng",
+            ],
+        );
+        expect_ids(
+            &m,
+            &[
+                ("công ty Nga Gazprom", vec!["russia", "gazprom"]),
+                (
+                    "Chủ tịch Chính Hiệp Vương Hộ Ninh",
+                    vec!["cppcc", "wang_huning"],
+                ),
+                ("tại Thành Đô, Tứ Xuyên", vec!["chengdu", "sichuan"]),
+                ("thăm Hà Lan", vec!["netherlands"]),
+                (
+                    "Vùng Biển Bắc Trung Bộ và Biển Bắc",
+                    vec!["central_vietnam", "north_sea"],
+                ),
+                ("Hội nghị Cấp Cao Việt Nam - Lào", vec!["vietnam", "laos"]),
             ],
         );
         expect_ids(
