@@ -460,6 +460,8 @@ pub struct Matcher {
     keys: Vec<String>,
     patterns: Vec<Pattern>,
     entities: Vec<EntityInfo>,
+    /// Per entity: the index of its country (the gazetteer's `country`), when that is an id.
+    home: Vec<Option<u32>>,
 }
 
 impl fmt::Debug for Matcher {
@@ -618,11 +620,20 @@ impl Matcher {
             trie.insert(key, i as u32, lower_ok);
         }
         trie.seal();
+        let home = order
+            .iter()
+            .map(|&ei| {
+                let country = gazetteer.entries[ei].country.as_deref()?;
+                let at = entities.binary_search_by(|x: &EntityInfo| x.id.as_str().cmp(country));
+                at.ok().map(|i| i as u32)
+            })
+            .collect();
         Ok(Matcher {
             trie,
             keys,
             patterns,
             entities,
+            home,
         })
     }
 
@@ -714,6 +725,8 @@ impl Matcher {
             Target::Stop => false,
         };
         let mut out = Vec::with_capacity(chosen.len());
+        // indices in `out` of short forms after a title ("ông Tập")
+        let mut short: Vec<usize> = Vec::new();
         for (k, &(s, e, p)) in chosen.iter().enumerate() {
             let Target::Entity {
                 index,
@@ -723,8 +736,11 @@ impl Matcher {
             else {
                 continue;
             };
-            if after_title && !short_name_context(text, s, e) {
-                continue;
+            if after_title {
+                if !short_name_context(text, s, e) {
+                    continue;
+                }
+                short.push(out.len());
             }
             if compound_only {
                 let prev = k
@@ -773,6 +789,24 @@ impl Matcher {
                 end: e,
                 entity: index,
             });
+        }
+        // a short form counts only in a text that names the entity or its country otherwise
+        // ("ông Tập" with "Trung Quốc" or "Tập Cận Bình"; a village head "ông Tập" has neither)
+        if !short.is_empty() {
+            let named = |m: &Match| {
+                let home = self.home[m.entity as usize];
+                out.iter().enumerate().any(|(j, o)| {
+                    short.binary_search(&j).is_err()
+                        && (o.entity == m.entity || Some(o.entity) == home)
+                })
+            };
+            let keep: Vec<bool> = out
+                .iter()
+                .enumerate()
+                .map(|(j, m)| short.binary_search(&j).is_err() || named(m))
+                .collect();
+            let mut k = keep.iter();
+            out.retain(|_| *k.next().unwrap_or(&true));
         }
         // "Anh" only at the start of sentences, the United Kingdom named nowhere else in the
         // text, and "anh" as a word at least twice: the pronoun of a profile ("Anh từng ...",
@@ -1614,7 +1648,8 @@ mod tests {
     }
 
     /// A leader's short form (`titled`) names the leader only right after a title or office,
-    /// and not where it starts a longer name, is a common word or is lower case.
+    /// in a text that names the leader or the leader's country otherwise, and not where it
+    /// starts a longer name, is a common word or is lower case.
     #[test]
     fn short_forms_after_titles() {
         let m = Matcher::new(Gazetteer::default_shared().expect("parses"), ToneStyle::Old)
@@ -1623,11 +1658,17 @@ mod tests {
             &m,
             &[
                 (
-                    "Ông Tập nói với ông Putin.",
-                    vec!["xi_jinping", "vladimir_putin"],
+                    "Trung Quốc cho biết ông Tập sẽ gặp ông Putin.",
+                    vec!["china", "xi_jinping", "vladimir_putin"],
                 ),
-                ("Chủ tịch Tập thăm Nga", vec!["xi_jinping", "russia"]),
-                ("theo Tổng Bí thư Tập,", vec!["xi_jinping"]),
+                (
+                    "Chủ tịch Tập thăm Nga. Bắc Kinh và Trung Quốc",
+                    vec!["xi_jinping", "russia", "beijing", "china"],
+                ),
+                (
+                    "theo Tổng Bí thư Tập, Trung Quốc",
+                    vec!["xi_jinping", "china"],
+                ),
                 ("nhà lãnh đạo Tập Cận Bình", vec!["xi_jinping"]),
                 ("Tập Cận Bình và ông Tập", vec!["xi_jinping", "xi_jinping"]),
             ],
@@ -1635,6 +1676,7 @@ mod tests {
         expect_none(
             &m,
             &[
+                "Theo ông Tập, trưởng thôn, nước lũ rút chậm.",
                 "Tập đoàn Dầu khí ký hợp đồng.",
                 "Tập 5 của phim lên sóng.",
                 "ông tập thể dục mỗi sáng",
@@ -1643,7 +1685,7 @@ mod tests {
                 "các bài Tập trong sách",
             ],
         );
-        // a user's gazetteer: the short form needs its title there too
+        // a user's gazetteer: the short form needs its title, and the full name in the text
         let mut g = Gazetteer::default();
         g.add_jsonl(
             r#"{"id":"thaksin_shinawatra","type":"person","name_en":"Thaksin Shinawatra","name_vi":"Thaksin Shinawatra","aliases":["Thaksin Shinawatra"],"titled":["Thaksin"]}"#,
@@ -1651,8 +1693,12 @@ mod tests {
         )
         .expect("parses");
         let m = Matcher::new(&g, ToneStyle::Old).expect("compiles");
-        expect_ids(&m, &[("ông Thaksin về nước", vec!["thaksin_shinawatra"])]);
-        expect_none(&m, &["Thaksin về nước", "thaksin"]);
+        let id = "thaksin_shinawatra";
+        expect_ids(
+            &m,
+            &[("Thaksin Shinawatra về nước; ông Thaksin nói", vec![id, id])],
+        );
+        expect_none(&m, &["ông Thaksin về nước", "Thaksin về nước", "thaksin"]);
     }
 
     /// A one-word country name that starts a Vietnamese person's name (a given-name syllable

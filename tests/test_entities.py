@@ -204,6 +204,9 @@ def test_user_gazetteer_formats(tmp_path: Path):
 def test_short_forms_after_titles(tmp_path: Path):
     # the bundled gazetteer: "Tập" is Xi Jinping after a title, nowhere else
     assert ids("Ông Tập và Chủ tịch Tập Cận Bình") == ["xi_jinping", "xi_jinping"]
+    assert ids("Trung Quốc: Chủ tịch Tập phát biểu") == ["china", "xi_jinping"]
+    # ... and only where the text names Xi or China otherwise (not a village head "ông Tập")
+    assert ids("Theo ông Tập, trưởng thôn, nước lũ rút chậm.") == []
     assert ids("Tập đoàn Than và các bài Tập; ông Tập Văn Nam") == []
     # a user's short form, from CSV (a list field) and kept through pickling
     csv_path = tmp_path / "g.csv"
@@ -213,9 +216,10 @@ def test_short_forms_after_titles(tmp_path: Path):
         encoding="utf-8",
     )
     g = pickle.loads(pickle.dumps(vncooc.Gazetteer.from_csv(csv_path)))
-    text = "Ông Zorvan gặp bà Giô-van. Zorvan về nước."
+    text = "Zorvan Quell về nước. Ông Zorvan gặp bà Giô-van. Zorvan ở lại."
     found = [m.entity_id for m in vncooc.find_entities(text, gazetteer=g)]
-    assert found == ["zorvan_quell", "zorvan_quell"]
+    assert found == ["zorvan_quell"] * 3
+    assert vncooc.find_entities("Ông Zorvan gặp bà Giô-van.", gazetteer=g) == []
 
 
 def test_user_gazetteer_errors_name_the_line(tmp_path: Path):
