@@ -784,6 +784,15 @@ impl Matcher {
             {
                 continue;
             }
+            // a street named after a place ("đường Trường Sa", "phố Điện Biên Phủ"), unless a
+            // dash makes it a road between places ("đường Hà Nội - Hải Phòng")
+            if entity.entity_type == EntityType::Place
+                && STREET_WORDS.iter().any(|w| ends_with_word(&text[..s], w))
+                && !ends_with_word(&text[..s], "thành phố")
+                && !text[e..].trim_start().starts_with(['-', '–', '—'])
+            {
+                continue;
+            }
             out.push(Match {
                 start: s,
                 end: e,
@@ -1102,6 +1111,10 @@ const PRONOUN_FOLLOWERS: &[&str] = &[
     "gật đầu",
     "lắc đầu",
 ];
+
+/// Words before a street's name: a place after one is the street ("đường Trường Sa"; not after
+/// "thành phố", the city).
+const STREET_WORDS: &[&str] = &["đường", "phố"];
 
 /// Titles and offices after which a leader's short form names the leader ("ông Tập").
 const TITLES_BEFORE_SHORT_NAMES: &[&str] = &[
@@ -1508,6 +1521,8 @@ mod tests {
             .map(String::as_str)
             .chain(PERSON_TITLES.iter().copied())
             .chain(MULTI_WORD_TITLES.iter().copied())
+            .chain(STREET_WORDS.iter().copied())
+            .chain(TITLES_BEFORE_SHORT_NAMES.iter().copied())
             .chain(LOCAL_PLACE_WORDS.iter().copied())
             .chain(
                 NOT_A_TITLE_AFTER
@@ -1861,8 +1876,12 @@ mod tests {
                     vec!["central_vietnam", "north_sea"],
                 ),
                 ("Hội nghị Cấp Cao Việt Nam - Lào", vec!["vietnam", "laos"]),
+                ("tuyến đường Hà Nội - Hải Phòng", vec!["hanoi", "hai_phong"]),
+                ("Đường Trường Sa ngập; tàu ra Trường Sa", vec!["truong_sa"]),
             ],
         );
+        expect_ids(&m, &[("Phố Điện Biên Phủ ở quận Ba Đình", vec!["ba_dinh"])]);
+        expect_ids(&m, &[("Thành phố Hồ Chí Minh", vec!["ho_chi_minh_city"])]);
         expect_ids(
             &m,
             &[
