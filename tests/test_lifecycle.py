@@ -21,7 +21,15 @@ ARTICLE = (
 )
 
 
-def test_ctrl_c_stops_a_long_run_and_the_interpreter_stays_usable():
+@pytest.mark.parametrize(
+    "call",
+    [
+        "vncooc.Corpus.from_texts(texts, n_threads=1)",
+        # the segmenter's pipeline: chunks copied out while earlier ones are segmented
+        "vncooc.word_tokenize_batch(texts, format='text', n_threads=2)",
+    ],
+)
+def test_ctrl_c_stops_a_long_run_and_the_interpreter_stays_usable(call):
     script = textwrap.dedent(
         """
         import os, signal, sys, threading, time
@@ -30,13 +38,13 @@ def test_ctrl_c_stops_a_long_run_and_the_interpreter_stays_usable():
         threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
         t = time.perf_counter()
         try:
-            vncooc.Corpus.from_texts(texts, n_threads=1)
+            CALL
             print("finished")
         except KeyboardInterrupt:
             print(f"interrupted after {time.perf_counter() - t:.2f}s")
         print(len(vncooc.Corpus.from_texts(["Nga và Trung Quốc."])))
         """
-    )
+    ).replace("CALL", call)
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
         f.write(ARTICLE)
     try:

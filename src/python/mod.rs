@@ -30,6 +30,10 @@ use crate::tokenize::TokenKind;
 /// Code points copied out of one Python string per chunk: 16 M of them (64 MB) at a time.
 const CHUNK_CODE_POINTS: usize = 1 << 24;
 
+/// Code points per chunk of [`PySegmenter::words_batch`]'s pipeline (1 M, 4 MB): small enough
+/// that the first chunk's copy is a small part of the call, large enough to keep the pool busy.
+const WORDS_CHUNK_CODE_POINTS: usize = 1 << 20;
+
 /// A text argument as UTF-8: a lone surrogate (not a Unicode character, though a Python string
 /// may hold one) is `vncooc.InputError`, not Python's UnicodeEncodeError.
 fn text_arg<'a>(s: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
@@ -1389,33 +1393,110 @@ impl PySegmenter {
         sentences: bool,
         underscores: bool,
     ) -> PyResult<Bound<'py, PyList>> {
-        let texts = utf8_texts(py, &texts, n_threads)?;
-        if let Some(i) = texts.iter().position(|(_, bad)| *bad > 0) {
+        // Chunks of texts in a pipeline: while the pool encodes and segments one chunk, this
+        // thread copies the next one's code points out under the GIL (the copy is the only
+        // part that needs it), so the copy does not hold up the pool.
+        let pool = parallel::pool(parallel::resolve_threads(n_threads).or_py(py)?).or_py(py)?;
+        let ctx = Ctx::new();
+        type Part = std::thread::Result<Vec<(Vec<u16>, usize)>>;
+        let (tx, rx) = channel::<(usize, Part)>();
+        let (sep, inner) = if underscores { (' ', '_') } else { ('\n', ' ') };
+        let mut jobs = 0usize;
+        let mut rest = &texts[..];
+        let copied: PyResult<()> = (|| {
+            while !rest.is_empty() {
+                // Ctrl-C between chunks
+                py.check_signals()?;
+                let mut chunk: Vec<Vec<u32>> = Vec::new();
+                let mut size = 0;
+                while let Some((s, tail)) = rest.split_first() {
+                    if size >= WORDS_CHUNK_CODE_POINTS && !chunk.is_empty() {
+                        break;
+                    }
+                    let cps = code_points(s)?;
+                    size += cps.len();
+                    chunk.push(cps);
+                    rest = tail;
+                }
+                let (tx, ctx) = (tx.clone(), Arc::clone(&ctx));
+                let (seg, forced) = (Arc::clone(&self.seg), Arc::clone(&self.forced));
+                let k = jobs;
+                jobs += 1;
+                pool.spawn(move || {
+                    let part = catch_unwind(AssertUnwindSafe(|| {
+                        let f: Vec<&Forced> = forced.iter().map(|x| &**x).collect();
+                        chunk
+                            .par_iter()
+                            .map(|cps| {
+                                if ctx.is_cancelled() {
+                                    return (Vec::new(), 0);
+                                }
+                                let (text, bad) = crate::input::utf8_from_code_points(cps);
+                                let joined = seg.words_joined(&text, &f, sentences, sep, inner);
+                                (crate::input::utf16_from_str(&joined), bad)
+                            })
+                            .collect()
+                    }));
+                    let _ = tx.send((k, part));
+                });
+            }
+            Ok(())
+        })();
+        drop(tx);
+        // the parts, in order; on an error, Ctrl-C or a panic, the chunks still running are
+        // cancelled and awaited before returning
+        let mut parts: Vec<Option<Vec<(Vec<u16>, usize)>>> = (0..jobs).map(|_| None).collect();
+        let mut failure: Option<PyErr> = copied.err();
+        if failure.is_some() {
+            ctx.cancel();
+        }
+        let mut rx = Some(rx);
+        let mut left = jobs;
+        while left > 0 {
+            let Some(r) = rx.take() else { break };
+            // the receiver moves into the GIL-free closure and back (it is Send, not Sync)
+            let (got, back) = py.detach(move || (r.recv_timeout(Duration::from_millis(100)), r));
+            rx = Some(back);
+            match got {
+                Ok((k, Ok(part))) => {
+                    parts[k] = Some(part);
+                    left -= 1;
+                }
+                Ok((_, Err(panic))) => {
+                    left -= 1;
+                    ctx.cancel();
+                    failure.get_or_insert_with(|| {
+                        raise(py, "InternalError", panic_message(panic.as_ref()))
+                    });
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if failure.is_none() {
+                        if let Err(e) = py.check_signals() {
+                            ctx.cancel();
+                            failure = Some(e);
+                        }
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    failure.get_or_insert_with(|| {
+                        raise(py, "InternalError", "a worker thread vanished".into())
+                    });
+                    break;
+                }
+            }
+        }
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        let out: Vec<(Vec<u16>, usize)> = parts.into_iter().flatten().flatten().collect();
+        if let Some(i) = out.iter().position(|(_, bad)| *bad > 0) {
             return Err(raise(
                 py,
                 "InputError",
                 format!("texts[{i}] holds a lone surrogate (not a Unicode character)"),
             ));
         }
-        let seg = Arc::clone(&self.seg);
-        let forced = Arc::clone(&self.forced);
-        let out: Vec<Vec<u16>> = run(py, n_threads, None, move |ctx| {
-            let f: Vec<&Forced> = forced.iter().map(|x| &**x).collect();
-            Ok(texts
-                .par_iter()
-                .map(|(t, _)| {
-                    if ctx.is_cancelled() {
-                        return Vec::new();
-                    }
-                    let joined = if underscores {
-                        seg.words_joined(t, &f, sentences, ' ', '_')
-                    } else {
-                        seg.words_joined(t, &f, sentences, '\n', ' ')
-                    };
-                    crate::input::utf16_from_str(&joined)
-                })
-                .collect())
-        })?;
+        let out: Vec<Vec<u16>> = out.into_iter().map(|(t, _)| t).collect();
         str_list_utf16(py, &out)
     }
 }
