@@ -1398,7 +1398,9 @@ impl PySegmenter {
         // part that needs it), so the copy does not hold up the pool.
         let pool = parallel::pool(parallel::resolve_threads(n_threads).or_py(py)?).or_py(py)?;
         let ctx = Ctx::new();
-        type Part = std::thread::Result<Vec<(Vec<u16>, usize)>>;
+        // per text of a chunk: its words as UTF-16, and how many lone surrogates it held
+        type Words = Vec<(Vec<u16>, usize)>;
+        type Part = std::thread::Result<Words>;
         let (tx, rx) = channel::<(usize, Part)>();
         let (sep, inner) = if underscores { (' ', '_') } else { ('\n', ' ') };
         let mut jobs = 0usize;
@@ -1445,7 +1447,7 @@ impl PySegmenter {
         drop(tx);
         // the parts, in order; on an error, Ctrl-C or a panic, the chunks still running are
         // cancelled and awaited before returning
-        let mut parts: Vec<Option<Vec<(Vec<u16>, usize)>>> = (0..jobs).map(|_| None).collect();
+        let mut parts: Vec<Option<Words>> = (0..jobs).map(|_| None).collect();
         let mut failure: Option<PyErr> = copied.err();
         if failure.is_some() {
             ctx.cancel();
