@@ -86,8 +86,9 @@ pub struct Entry {
     pub cased: Vec<String>,
     #[serde(default)]
     pub compound: Vec<String>,
-    /// Short forms that name the entity only right after a title or office: "Tập" in "ông
-    /// Tập", "Chủ tịch Tập" (always exact case).
+    /// Short forms that name the entity only right after a title or office ("Tập" in "ông
+    /// Tập", "Chủ tịch Tập"; always exact case), and only in a text that names the entity by
+    /// another alias or names its `country` (an id of the gazetteer).
     #[serde(default)]
     pub titled: Vec<String>,
     #[serde(default)]
@@ -736,11 +737,8 @@ impl Matcher {
             else {
                 continue;
             };
-            if after_title {
-                if !short_name_context(text, s, e) {
-                    continue;
-                }
-                short.push(out.len());
+            if after_title && !short_name_context(text, s, e) {
+                continue;
             }
             if compound_only {
                 let prev = k
@@ -769,14 +767,19 @@ impl Matcher {
             }
             // a place or organization name that ends a person's name ("Nguyễn Anh Sơn",
             // "Nguyễn Thái Bình", "Nguyễn Thành Đô", "Nguyễn Chính Hiệp"); "Hồ" is left out,
-            // since it also heads lakes ("Hồ Ba Bể"). A country only after the middle names
-            // "Thị" and "Văn" ("Nguyễn Thị Hà Lan"): after a family name it is as often the
-            // capitalized word of a heading ("Cấp Cao Việt Nam").
+            // since it also heads lakes ("Hồ Ba Bể"). A country only after a family name and
+            // the middle name "Thị" or "Văn" ("Nguyễn Thị Hà Lan"): after a family name alone,
+            // or after "Văn" alone, it is as often a word of a Title Case heading ("Cấp Cao
+            // Việt Nam", "Hội Nhà Văn Hoa Kỳ").
+            let family = |w: &str| {
+                w.starts_with(char::is_uppercase) && w != "Hồ" && name_flags(w) & FAMILY != 0
+            };
             let name_end = |w: &str| match entity.entity_type {
-                EntityType::Place | EntityType::Organization => {
-                    w.starts_with(char::is_uppercase) && w != "Hồ" && name_flags(w) & FAMILY != 0
+                EntityType::Place | EntityType::Organization => family(w),
+                EntityType::Country => {
+                    (w == "Thị" || w == "Văn")
+                        && word_before(text, s - 1 - w.len()).is_some_and(family)
                 }
-                EntityType::Country => w == "Thị" || w == "Văn",
                 EntityType::Person => false,
             };
             if word_before(text, s).is_some_and(name_end)
@@ -784,14 +787,21 @@ impl Matcher {
             {
                 continue;
             }
-            // a street named after a place ("đường Trường Sa", "phố Điện Biên Phủ"), unless a
-            // dash makes it a road between places ("đường Hà Nội - Hải Phòng")
+            // a street named after a Vietnamese place ("đường Trường Sa", "phố Điện Biên Phủ"),
+            // unless a dash makes it a road between places ("đường Hà Nội - Hải Phòng"); not
+            // "đường phố Hà Nội" (its streets), "con đường Hà Nội chọn", "thành phố Hà Nội"
+            let head = &text[..s];
             if entity.entity_type == EntityType::Place
-                && STREET_WORDS.iter().any(|w| ends_with_word(&text[..s], w))
-                && !ends_with_word(&text[..s], "thành phố")
+                && self.home[index as usize]
+                    .is_some_and(|c| self.entities[c as usize].id == "vietnam")
+                && STREET_WORDS.iter().any(|w| ends_with_word(head, w))
+                && !NOT_STREETS.iter().any(|w| ends_with_word(head, w))
                 && !text[e..].trim_start().starts_with(['-', '–', '—'])
             {
                 continue;
+            }
+            if after_title {
+                short.push(out.len());
             }
             out.push(Match {
                 start: s,
@@ -1014,10 +1024,9 @@ const KIN_ORDINALS: &[&str] = &[
     "Hai", "Ba", "Tư", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Út", "Cả",
 ];
 
-/// Occupations written before a stage or sports name ("diễn viên Anh Đức", "ca sĩ Mỹ Tâm"), and
-/// the words before a company's name ("Công ty TNHH Đức Long"): with one of these before it
-/// and a Vietnamese name syllable after it, a one-word country name is the start of the name
-/// even when that syllable is itself a country name.
+/// Occupations written before a stage or sports name ("diễn viên Anh Đức", "ca sĩ Mỹ Tâm"):
+/// with one of these before it and a Vietnamese name syllable after it, a one-word country
+/// name is the start of the person's name even when that syllable is itself a country name.
 const OCCUPATIONS: &[&str] = &[
     "ca sĩ",
     "nghệ sĩ",
@@ -1049,13 +1058,12 @@ const OCCUPATIONS: &[&str] = &[
     "tay vợt",
     "võ sĩ",
     "kỳ thủ",
-    // a company's name: "Công ty TNHH Đức Long", "Tập đoàn Mỹ Lan"
-    "công ty",
-    "tnhh",
-    "cổ phần",
-    "tập đoàn",
-    "doanh nghiệp",
 ];
+
+/// Words before a company's name ("Công ty TNHH Đức Long", "Tập đoàn Mỹ Lan"): with one of
+/// these before it and a family, given or other name syllable after it (not a country name
+/// alone: "các công ty Anh Pháp"), a one-word country name starts the company's name.
+const COMPANY_WORDS: &[&str] = &["công ty", "tnhh", "cổ phần", "tập đoàn", "doanh nghiệp"];
 
 /// Vietnamese administrative and local place words: a one-word country name in the capitalized
 /// name after one ("xã Nga Điền", "huyện Đức Huệ", "thị xã Kỳ Anh", "chợ Nhật Tảo") is part of
@@ -1112,9 +1120,18 @@ const PRONOUN_FOLLOWERS: &[&str] = &[
     "lắc đầu",
 ];
 
-/// Words before a street's name: a place after one is the street ("đường Trường Sa"; not after
-/// "thành phố", the city).
+/// Words before a street's name: a Vietnamese place after one is the street ("đường Trường
+/// Sa"), except after the words of [`NOT_STREETS`].
 const STREET_WORDS: &[&str] = &["đường", "phố"];
+
+/// Words ending with a street word that do not name a street: the city, its streets, a way.
+const NOT_STREETS: &[&str] = &[
+    "thành phố",
+    "đường phố",
+    "tuyến phố",
+    "con đường",
+    "tuyến đường",
+];
 
 /// Titles and offices after which a leader's short form names the leader ("ông Tập").
 const TITLES_BEFORE_SHORT_NAMES: &[&str] = &[
@@ -1265,7 +1282,11 @@ fn person_context(text: &str, s: usize, e: usize, after_country: bool) -> bool {
         let flags = name_flags(next);
         let given = flags & GIVEN != 0;
         let kin = surface == "Anh" && KIN_ORDINALS.contains(&next);
-        let after_occupation = !given && !kin && flags != 0 && occupation();
+        let company = || COMPANY_WORDS.iter().any(|o| ends_with_word(&text[..s], o));
+        let after_occupation = !given
+            && !kin
+            && ((flags != 0 && occupation())
+                || (flags & (FAMILY | GIVEN | EXTRA) != 0 && company()));
         let person = (given || kin || after_occupation)
             // in a Title Case heading ("Mỹ Đạt Thỏa Thuận") the next words are capitalized
             // too: a name goes on with given names (after an occupation, any name syllable)
@@ -1522,6 +1543,8 @@ mod tests {
             .chain(PERSON_TITLES.iter().copied())
             .chain(MULTI_WORD_TITLES.iter().copied())
             .chain(STREET_WORDS.iter().copied())
+            .chain(NOT_STREETS.iter().copied())
+            .chain(COMPANY_WORDS.iter().copied())
             .chain(TITLES_BEFORE_SHORT_NAMES.iter().copied())
             .chain(LOCAL_PLACE_WORDS.iter().copied())
             .chain(
@@ -1857,7 +1880,6 @@ mod tests {
                 "Công ty TNHH Đức Long và Tập đoàn Mỹ Lan",
                 "chè Tân Cương, huyện Trùng Khánh, hội quán Phúc Kiến",
                 "Đại học Đông Á, Cao đẳng Viễn Đông, Ngân hàng Nam Á, Ngân hàng Đông Nam Á",
-                "Nhật Ký Của Mẹ",
                 "Việt Nam Quốc dân Đảng",
             ],
         );
@@ -1876,6 +1898,19 @@ mod tests {
                     vec!["central_vietnam", "north_sea"],
                 ),
                 ("Hội nghị Cấp Cao Việt Nam - Lào", vec!["vietnam", "laos"]),
+                // the review's cases: real mentions the rules above must leave alone
+                ("Nhật Ký Kết Hiệp Định", vec!["japan"]),
+                ("các công ty Anh Pháp Đức", vec!["uk", "france", "germany"]),
+                ("Hội Nhà Văn Hoa Kỳ", vec!["usa"]),
+                ("các ngân hàng Đông Nam Á", vec!["southeast_asia"]),
+                (
+                    "trên đường phố Paris và con đường Bắc Kinh chọn",
+                    vec!["paris", "beijing"],
+                ),
+                (
+                    "Chủ tịch Tập đoàn Huawei nói về Trung Quốc",
+                    vec!["huawei", "china"],
+                ),
                 ("tuyến đường Hà Nội - Hải Phòng", vec!["hanoi", "hai_phong"]),
                 ("Đường Trường Sa ngập; tàu ra Trường Sa", vec!["truong_sa"]),
             ],

@@ -1393,79 +1393,76 @@ impl PySegmenter {
         sentences: bool,
         underscores: bool,
     ) -> PyResult<Bound<'py, PyList>> {
-        // Chunks of texts in a pipeline: while the pool encodes and segments one chunk, this
-        // thread copies the next one's code points out under the GIL (the copy is the only
-        // part that needs it), so the copy does not hold up the pool.
-        let pool = parallel::pool(parallel::resolve_threads(n_threads).or_py(py)?).or_py(py)?;
+        // Chunks of texts in a pipeline: while the pool encodes and segments some chunks, this
+        // thread copies the next one's code points out under the GIL (the copy is the only part
+        // that needs it), so the copy does not hold up the pool. At most `2 * threads + 1`
+        // chunks wait or run at once, so that the copies in flight (4 bytes a character) stay
+        // a few chunks, not the whole batch.
+        let threads = parallel::resolve_threads(n_threads).or_py(py)?;
+        let pool = parallel::pool(threads).or_py(py)?;
         let ctx = Ctx::new();
-        // per text of a chunk: its words as UTF-16, and how many lone surrogates it held
-        type Words = Vec<(Vec<u16>, usize)>;
-        type Part = std::thread::Result<Words>;
-        let (tx, rx) = channel::<(usize, Part)>();
+        let (tx, rx) = channel::<ChunkMessage>();
         let (sep, inner) = if underscores { (' ', '_') } else { ('\n', ' ') };
-        let mut jobs = 0usize;
-        let mut rest = &texts[..];
-        let copied: PyResult<()> = (|| {
-            while !rest.is_empty() {
-                // Ctrl-C between chunks
-                py.check_signals()?;
-                let mut chunk: Vec<Vec<u32>> = Vec::new();
-                let mut size = 0;
-                while let Some((s, tail)) = rest.split_first() {
-                    if size >= WORDS_CHUNK_CODE_POINTS && !chunk.is_empty() {
-                        break;
-                    }
-                    let cps = code_points(s)?;
-                    size += cps.len();
-                    chunk.push(cps);
-                    rest = tail;
-                }
-                let (tx, ctx) = (tx.clone(), Arc::clone(&ctx));
-                let (seg, forced) = (Arc::clone(&self.seg), Arc::clone(&self.forced));
-                let k = jobs;
-                jobs += 1;
-                pool.spawn(move || {
-                    let part = catch_unwind(AssertUnwindSafe(|| {
-                        let f: Vec<&Forced> = forced.iter().map(|x| &**x).collect();
-                        chunk
-                            .par_iter()
-                            .map(|cps| {
-                                if ctx.is_cancelled() {
-                                    return (Vec::new(), 0);
-                                }
-                                let (text, bad) = crate::input::utf8_from_code_points(cps);
-                                let joined = seg.words_joined(&text, &f, sentences, sep, inner);
-                                (crate::input::utf16_from_str(&joined), bad)
-                            })
-                            .collect()
-                    }));
-                    let _ = tx.send((k, part));
-                });
-            }
-            Ok(())
-        })();
-        drop(tx);
-        // the parts, in order; on an error, Ctrl-C or a panic, the chunks still running are
-        // cancelled and awaited before returning
-        let mut parts: Vec<Option<Words>> = (0..jobs).map(|_| None).collect();
-        let mut failure: Option<PyErr> = copied.err();
-        if failure.is_some() {
-            ctx.cancel();
-        }
+        let mut parts: Vec<Option<ChunkWords>> = Vec::new();
+        // the index of each chunk's first text
+        let mut firsts: Vec<usize> = Vec::new();
+        let mut failure: Option<PyErr> = None;
+        let (mut next, mut received) = (0usize, 0usize);
         let mut rx = Some(rx);
-        let mut left = jobs;
-        while left > 0 {
+        loop {
+            let in_flight = parts.len() - received;
+            if failure.is_none() && next < texts.len() && in_flight < 2 * threads + 1 {
+                let k = parts.len();
+                let spawned = self.spawn_chunk(
+                    py,
+                    &texts,
+                    &mut next,
+                    k,
+                    &pool,
+                    &ctx,
+                    &tx,
+                    (sep, inner),
+                    sentences,
+                );
+                match spawned {
+                    Ok(first) => {
+                        firsts.push(first);
+                        parts.push(None);
+                    }
+                    Err(e) => {
+                        ctx.cancel();
+                        failure = Some(e);
+                    }
+                }
+                continue;
+            }
+            if received == parts.len() {
+                break; // every chunk spawned so far is back, and no more will be
+            }
             let Some(r) = rx.take() else { break };
             // the receiver moves into the GIL-free closure and back (it is Send, not Sync)
             let (got, back) = py.detach(move || (r.recv_timeout(Duration::from_millis(100)), r));
             rx = Some(back);
             match got {
                 Ok((k, Ok(part))) => {
+                    received += 1;
+                    if failure.is_none() {
+                        if let Some(j) = part.iter().position(|(_, bad)| *bad > 0) {
+                            ctx.cancel();
+                            failure = Some(raise(
+                                py,
+                                "InputError",
+                                format!(
+                                    "texts[{}] holds a lone surrogate (not a Unicode character)",
+                                    firsts[k] + j
+                                ),
+                            ));
+                        }
+                    }
                     parts[k] = Some(part);
-                    left -= 1;
                 }
                 Ok((_, Err(panic))) => {
-                    left -= 1;
+                    received += 1;
                     ctx.cancel();
                     failure.get_or_insert_with(|| {
                         raise(py, "InternalError", panic_message(panic.as_ref()))
@@ -1490,16 +1487,93 @@ impl PySegmenter {
         if let Some(e) = failure {
             return Err(e);
         }
-        let out: Vec<(Vec<u16>, usize)> = parts.into_iter().flatten().flatten().collect();
-        if let Some(i) = out.iter().position(|(_, bad)| *bad > 0) {
-            return Err(raise(
-                py,
-                "InputError",
-                format!("texts[{i}] holds a lone surrogate (not a Unicode character)"),
-            ));
-        }
-        let out: Vec<Vec<u16>> = out.into_iter().map(|(t, _)| t).collect();
+        let out: Vec<Vec<u16>> = parts
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|(t, _)| t)
+            .collect();
         str_list_utf16(py, &out)
+    }
+}
+
+/// Per text of a chunk: its words as UTF-16, and how many lone surrogates it held.
+type ChunkWords = Vec<(Vec<u16>, usize)>;
+
+/// A chunk's number and its words (or the panic that stopped it).
+type ChunkMessage = (usize, std::thread::Result<ChunkWords>);
+
+/// One text of a chunk, as copied out of its string.
+enum ChunkText {
+    /// Code points copied out (most strings).
+    CodePoints(Vec<u32>),
+    /// A string longer than a chunk, through CPython's UTF-8 encoder (one copy, not four bytes a
+    /// character; CPython keeps that UTF-8 inside the string).
+    Utf8(String),
+}
+
+impl PySegmenter {
+    /// Copy the texts from `texts[*next]` on, about [`WORDS_CHUNK_CODE_POINTS`] code points of
+    /// them, under the GIL, and spawn their segmentation on `pool`, which sends its part to
+    /// `tx` under the chunk's number `k`. Returns the index of the chunk's first text and
+    /// advances `*next` past the chunk.
+    #[allow(clippy::too_many_arguments)]
+    fn spawn_chunk(
+        &self,
+        py: Python<'_>,
+        texts: &[Bound<'_, PyString>],
+        next: &mut usize,
+        k: usize,
+        pool: &Arc<rayon::ThreadPool>,
+        ctx: &Arc<Ctx>,
+        tx: &std::sync::mpsc::Sender<ChunkMessage>,
+        (sep, inner): (char, char),
+        sentences: bool,
+    ) -> PyResult<usize> {
+        // Ctrl-C between chunks
+        py.check_signals()?;
+        let first = *next;
+        let mut chunk: Vec<ChunkText> = Vec::new();
+        let mut size = 0;
+        while let Some(s) = texts.get(*next) {
+            if !chunk.is_empty() && (size >= WORDS_CHUNK_CODE_POINTS || is_long(s)) {
+                break;
+            }
+            let long = if is_long(s) { s.to_str().ok() } else { None };
+            let item = match long {
+                Some(t) => ChunkText::Utf8(t.to_owned()),
+                None => ChunkText::CodePoints(code_points(s)?),
+            };
+            size += match &item {
+                ChunkText::CodePoints(c) => c.len(),
+                ChunkText::Utf8(t) => t.len(),
+            };
+            chunk.push(item);
+            *next += 1;
+        }
+        let (tx, ctx) = (tx.clone(), Arc::clone(ctx));
+        let (seg, forced) = (Arc::clone(&self.seg), Arc::clone(&self.forced));
+        pool.spawn(move || {
+            let part = catch_unwind(AssertUnwindSafe(|| {
+                let f: Vec<&Forced> = forced.iter().map(|x| &**x).collect();
+                chunk
+                    .into_par_iter()
+                    .map(|item| {
+                        if ctx.is_cancelled() {
+                            return (Vec::new(), 0);
+                        }
+                        let (text, bad) = match item {
+                            ChunkText::CodePoints(c) => crate::input::utf8_from_code_points(&c),
+                            ChunkText::Utf8(t) => (t, 0),
+                        };
+                        let joined = seg.words_joined(&text, &f, sentences, sep, inner);
+                        (crate::input::utf16_from_str(&joined), bad)
+                    })
+                    .collect()
+            }));
+            let _ = tx.send((k, part));
+        });
+        Ok(first)
     }
 }
 
