@@ -26,7 +26,7 @@ pub fn utf8_from_code_points(code_points: &[u32]) -> (String, usize) {
         })
         .sum();
     // encoded straight into the bytes (`String::push` checks the capacity and branches on the
-    // length for every character: this is about twice as fast on Vietnamese text)
+    // length for every character: 279-293 against 203-216 MB/s on generated Vietnamese news)
     let mut out = vec![0u8; len];
     let mut replaced = 0;
     let mut n = 0;

@@ -81,8 +81,8 @@ fn all_nfc_safe(text: &str) -> bool {
     let mut i = 0;
     while i < b.len() {
         // ASCII eight bytes at a time, then straight to the first byte that is not
-        if let Some(chunk) = b.get(i..i + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        if let Some(chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            let w = u64::from_le_bytes(*chunk);
             let high = w & 0x8080_8080_8080_8080;
             if high == 0 {
                 i += 8;

@@ -181,6 +181,9 @@ impl SyllableCache {
 fn bytes_key(b: &[u8]) -> u64 {
     let n = b.len();
     let mut h = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // the loads below stay inside `b`: `word(i)` only for i + 8 <= n (the loop, and n - 8 when
+    // n >= 8), `half(i)` for i + 4 <= n (r = n - i is 4..=7 there), so the conversions of
+    // exactly-sized slices cannot fail
     let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
     let half = |i: usize| {
         u64::from(u32::from_le_bytes(
@@ -872,22 +875,12 @@ impl Segmenter {
                 out.push(sep);
             }
             let piece = &text[w.start..w.end];
-            if w.syllables == 1 || (w.single_spaced && inner == ' ') {
-                // one token (tokens never hold whitespace), or spaces that stay spaces
-                debug_assert!(w.syllables > 1 || !piece.contains(char::is_whitespace));
+            if w.syllables == 1 {
+                // one token: tokens never hold whitespace
+                debug_assert!(!piece.contains(char::is_whitespace), "{piece:?}");
                 out.push_str(piece);
-            } else if w.single_spaced && inner.is_ascii() {
-                let start = out.len();
-                out.push_str(piece);
-                // SAFETY: only ASCII bytes (spaces) are replaced, by an ASCII byte: the string
-                // stays valid UTF-8.
-                for x in unsafe { out[start..].as_bytes_mut() } {
-                    if *x == b' ' {
-                        *x = inner as u8;
-                    }
-                }
             } else {
-                push_joined(&mut out, piece, inner);
+                push_joined(&mut out, piece, inner, w.single_spaced);
             }
         }
         out
@@ -1050,22 +1043,25 @@ fn without_generic_head(name: &str) -> &str {
 }
 
 /// Append `piece` (a word) with each run of whitespace inside it replaced by `inner` (and none
-/// kept at its ends).
-fn push_joined(out: &mut String, piece: &str, inner: char) {
+/// kept at its ends). `single_spaced`: the caller knows that only single ASCII spaces separate
+/// its tokens (see [`Word::single_spaced`]), so the whitespace scan is skipped.
+fn push_joined(out: &mut String, piece: &str, inner: char, single_spaced: bool) {
     let start = out.len();
     out.push_str(piece);
-    // the common case: syllables separated by single ASCII spaces and no other whitespace
-    // (looked at only where a lead byte may start one: C2 U+0085 U+00A0, E1 U+1680, E2
-    // U+2000.., E3 U+3000): each space becomes `inner` in place when that is one byte too
+    // the common case: syllables separated by single ASCII spaces and no other whitespace,
+    // known from the tokens (`single_spaced`) or else looked for (only where a lead byte may
+    // start a space: C2 U+0085 U+00A0, E1 U+1680, E2 U+2000.., E3 U+3000): each space becomes
+    // `inner` in place when that is one byte too
     let b = piece.as_bytes();
-    let simple = b.first() != Some(&b' ')
-        && b.last() != Some(&b' ')
-        && !b.iter().enumerate().any(|(i, &x)| match x {
-            0x09..=0x0D => true,
-            b' ' => b[i + 1] == b' ',
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => crate::tokenize::space_at(piece, i).0,
-            _ => false,
-        });
+    let simple = single_spaced
+        || (b.first() != Some(&b' ')
+            && b.last() != Some(&b' ')
+            && !b.iter().enumerate().any(|(i, &x)| match x {
+                0x09..=0x0D => true,
+                b' ' => b[i + 1] == b' ',
+                0xC2 | 0xE1 | 0xE2 | 0xE3 => crate::tokenize::space_at(piece, i).0,
+                _ => false,
+            }));
     if simple && (inner == ' ' || !b.contains(&b' ')) {
         return;
     }
@@ -1737,7 +1733,7 @@ mod tests {
         ] {
             for inner in [' ', '_', '·'] {
                 let mut out = String::from("<");
-                push_joined(&mut out, piece, inner);
+                push_joined(&mut out, piece, inner, false);
                 let want: Vec<&str> = piece.split_whitespace().collect();
                 let want = format!("<{}", want.join(&inner.to_string()));
                 assert_eq!(out, want, "{piece:?} {inner:?}");
