@@ -127,32 +127,26 @@ fn code_points(s: &Bound<'_, PyString>) -> PyResult<Vec<u32>> {
     Ok(buf)
 }
 
-/// A list of Python strings from UTF-16 buffers in native byte order (made on the pool by the
-/// caller): CPython decodes UTF-16 about twice as fast as UTF-8 (runs of characters below
-/// U+D800 are copied four at a time). A U+FEFF at the start is kept: the byte order is given.
-fn str_list_utf16<'py>(py: Python<'py>, texts: &[Vec<u16>]) -> PyResult<Bound<'py, PyList>> {
-    let items = texts
-        .iter()
-        .map(|t| {
-            let mut order: std::os::raw::c_int = if cfg!(target_endian = "little") {
-                -1
-            } else {
-                1
-            };
-            // SAFETY: the pointer and byte length describe `t`'s buffer; `errors` may be null
-            // (strict); `order` is a valid int the call may write
-            unsafe {
-                let obj = pyo3::ffi::PyUnicode_DecodeUTF16(
-                    t.as_ptr().cast(),
-                    (t.len() * 2) as pyo3::ffi::Py_ssize_t,
-                    std::ptr::null(),
-                    &mut order,
-                );
-                Bound::from_owned_ptr_or_err(py, obj)
-            }
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    PyList::new(py, items)
+/// A Python `str` from UTF-16 `units` in native byte order (made on the pool by the caller):
+/// CPython decodes UTF-16 about twice as fast as UTF-8 (runs of characters below U+D800 are
+/// copied four at a time). A U+FEFF at the start is kept: the byte order is given.
+fn str_utf16<'py>(py: Python<'py>, units: &[u16]) -> PyResult<Bound<'py, PyAny>> {
+    let mut order: std::os::raw::c_int = if cfg!(target_endian = "little") {
+        -1
+    } else {
+        1
+    };
+    // SAFETY: the pointer and byte length describe `units`; `errors` may be null (strict);
+    // `order` is a valid int the call may write
+    unsafe {
+        let obj = pyo3::ffi::PyUnicode_DecodeUTF16(
+            units.as_ptr().cast(),
+            (units.len() * 2) as pyo3::ffi::Py_ssize_t,
+            std::ptr::null(),
+            &mut order,
+        );
+        Bound::from_owned_ptr_or_err(py, obj)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1403,7 +1397,8 @@ impl PySegmenter {
         let ctx = Ctx::new();
         let (tx, rx) = channel::<ChunkMessage>();
         let (sep, inner) = if underscores { (' ', '_') } else { ('\n', ' ') };
-        let mut parts: Vec<Option<ChunkWords>> = Vec::new();
+        // each chunk's strings, made as soon as it is back, while the pool works on the others
+        let mut parts: Vec<Option<Vec<Bound<'py, PyAny>>>> = Vec::new();
         // the index of each chunk's first text
         let mut firsts: Vec<usize> = Vec::new();
         let mut failure: Option<PyErr> = None;
@@ -1459,7 +1454,16 @@ impl PySegmenter {
                             ));
                         }
                     }
-                    parts[k] = Some(part);
+                    if failure.is_none() {
+                        let strings = part.iter().map(|(t, _)| str_utf16(py, t)).collect();
+                        match strings {
+                            Ok(strings) => parts[k] = Some(strings),
+                            Err(e) => {
+                                ctx.cancel();
+                                failure = Some(e);
+                            }
+                        }
+                    }
                 }
                 Ok((_, Err(panic))) => {
                     received += 1;
@@ -1487,13 +1491,7 @@ impl PySegmenter {
         if let Some(e) = failure {
             return Err(e);
         }
-        let out: Vec<Vec<u16>> = parts
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|(t, _)| t)
-            .collect();
-        str_list_utf16(py, &out)
+        PyList::new(py, parts.into_iter().flatten().flatten())
     }
 }
 
