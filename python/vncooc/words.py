@@ -122,8 +122,7 @@ class Segmenter:
             raise InvalidArgumentError(f'format must be "list" or "text", not {format!r}')
         if format == "text":
             return self._core.words_batch(items, n_threads, bool(sentences), True)
-        out = self._core.words_batch(items, n_threads, bool(sentences))
-        return [s.split("\n") if s else [] for s in out]
+        return self._core.words_batch(items, n_threads, bool(sentences))
 
 
 _DEFAULT: Segmenter | None = None

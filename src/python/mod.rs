@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use rayon::prelude::*;
@@ -1375,8 +1376,7 @@ impl PySegmenter {
         guarded(py, || self.seg.word_strings(text, &f, sentences))
     }
 
-    /// The words of many texts, in parallel: per text, its words separated by line breaks
-    /// (a word never holds one), which Python splits far faster than it converts lists; with
+    /// The words of many texts, in parallel: per text, the list of its words; with
     /// `underscores`, the text format instead ("Trung_Quốc hội_đàm").
     #[pyo3(signature = (texts, n_threads=None, sentences=true, underscores=false))]
     fn words_batch<'py>(
@@ -1455,7 +1455,7 @@ impl PySegmenter {
                         }
                     }
                     if failure.is_none() {
-                        let strings = part.iter().map(|(t, _)| str_utf16(py, t)).collect();
+                        let strings = part.iter().map(|(t, _)| t.to_python(py)).collect();
                         match strings {
                             Ok(strings) => parts[k] = Some(strings),
                             Err(e) => {
@@ -1496,7 +1496,30 @@ impl PySegmenter {
 }
 
 /// Per text of a chunk: its words as UTF-16, and how many lone surrogates it held.
-type ChunkWords = Vec<(Vec<u16>, usize)>;
+type ChunkWords = Vec<(Joined, usize)>;
+
+/// One text's words, as a worker made them for the calling thread.
+enum Joined {
+    /// The text format, as UTF-16.
+    Text(Vec<u16>),
+    /// The words separated by line breaks (a word never holds one), as UTF-16.
+    Lines(Vec<u16>),
+}
+
+impl Joined {
+    /// The Python object: a `str` for the text format, a list of `str` for the words.
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Joined::Text(units) => str_utf16(py, units),
+            // one string split by `str.split` (on this thread, while the pool works on the
+            // other chunks): faster than a string made for each word
+            Joined::Lines(units) if units.is_empty() => Ok(PyList::empty(py).into_any()),
+            Joined::Lines(units) => {
+                str_utf16(py, units)?.call_method1(intern!(py, "split"), ("\n",))
+            }
+        }
+    }
+}
 
 /// A chunk's number and its words (or the panic that stopped it).
 type ChunkMessage = (usize, std::thread::Result<ChunkWords>);
@@ -1558,14 +1581,20 @@ impl PySegmenter {
                     .into_par_iter()
                     .map(|item| {
                         if ctx.is_cancelled() {
-                            return (Vec::new(), 0);
+                            return (Joined::Lines(Vec::new()), 0);
                         }
                         let (text, bad) = match item {
                             ChunkText::CodePoints(c) => crate::input::utf8_from_code_points(&c),
                             ChunkText::Utf8(t) => (t, 0),
                         };
                         let joined = seg.words_joined(&text, &f, sentences, sep, inner);
-                        (crate::input::utf16_from_str(&joined), bad)
+                        let units = crate::input::utf16_from_str(&joined);
+                        let joined = if sep == '\n' {
+                            Joined::Lines(units)
+                        } else {
+                            Joined::Text(units)
+                        };
+                        (joined, bad)
                     })
                     .collect()
             }));
