@@ -70,6 +70,32 @@ fn word_fold(u: u32) -> u32 {
     }
 }
 
+/// The rest of a word atom from byte `i` on, hashed on from `h`: its end and hash. Not
+/// inlined, so that its loop keeps the text and the hash in registers (inlined into the
+/// matcher's walk, it reloaded them from the stack for every character).
+#[inline(never)]
+fn word_rest(bytes: &[u8], mut i: usize, mut h: u64) -> (usize, u64) {
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            let l = ASCII_WORD[b as usize];
+            if l == 0 {
+                break;
+            }
+            h = mix(h, u32::from(l));
+            i += 1;
+        } else {
+            let (u, n) = decode(bytes, i);
+            let l = word_fold(u);
+            if l == 0 {
+                break;
+            }
+            h = mix(h, l);
+            i += n;
+        }
+    }
+    (i, h)
+}
+
 /// What separates an atom from the one before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Gap {
@@ -160,26 +186,7 @@ impl Iterator for Atoms<'_> {
                 upper: f != first,
             });
         }
-        let mut h = mix(SEED, folded);
-        i += n;
-        while let Some(&b) = bytes.get(i) {
-            if b < 0x80 {
-                let l = ASCII_WORD[b as usize];
-                if l == 0 {
-                    break;
-                }
-                h = mix(h, u32::from(l));
-                i += 1;
-            } else {
-                let (u, n) = decode(bytes, i);
-                let l = word_fold(u);
-                if l == 0 {
-                    break;
-                }
-                h = mix(h, l);
-                i += n;
-            }
-        }
+        let (i, h) = word_rest(bytes, i + n, mix(SEED, folded));
         self.pos = i;
         Some(Atom {
             start,
