@@ -264,6 +264,15 @@ proptest! {
     }
 
     #[test]
+    fn word_hashes_are_the_word_atoms_hashes(text in vi_text()) {
+        use crate::entities::trie::{word_hashes, Atoms};
+        let want: Vec<u64> = Atoms::new(&text, 0).filter(|a| a.word).map(|a| a.hash).collect();
+        let mut got = Vec::new();
+        word_hashes(&text, |h| got.push(h));
+        prop_assert_eq!(got, want);
+    }
+
+    #[test]
     fn sentence_byte_scan_agrees_with_the_char_scan(text in vi_text()) {
         let mut want = Vec::new();
         let mut base = 0;

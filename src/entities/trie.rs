@@ -96,6 +96,30 @@ fn word_rest(bytes: &[u8], mut i: usize, mut h: u64) -> (usize, u64) {
     (i, h)
 }
 
+/// The hashes of the word atoms of `text`, in order: those of [`Atoms`] filtered to words,
+/// without what a walk needs of each atom (its gap, its case, the atoms that are no words).
+/// Near-duplicate signatures read every word of every document through this.
+#[inline]
+pub(crate) fn word_hashes(text: &str, mut f: impl FnMut(u64)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (folded, n) = if b < 0x80 {
+            (u32::from(ASCII_WORD[b as usize]), 1)
+        } else {
+            let (u, n) = decode(bytes, i);
+            (word_fold(u), n)
+        };
+        if folded == 0 {
+            i += n;
+            continue;
+        }
+        let (end, h) = word_rest(bytes, i + n, mix(SEED, folded));
+        f(finish(h));
+        i = end;
+    }
+}
+
 /// What separates an atom from the one before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Gap {
