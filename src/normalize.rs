@@ -72,7 +72,21 @@ fn map_char(c: char) -> Mapped {
 /// everything below the combining diacritics and the precomposed Vietnamese block.
 #[inline]
 fn nfc_safe(c: char) -> bool {
-    (c as u32) < 0x300 || matches!(c as u32, 0x1E00..=0x1EFF | 0x2010..=0x2027 | 0x2030..=0x205E)
+    nfc_safe_code_point(c as u32)
+}
+
+/// [`nfc_safe`] of a code point.
+#[inline]
+pub(crate) fn nfc_safe_code_point(u: u32) -> bool {
+    u < 0x300 || matches!(u, 0x1E00..=0x1EFF | 0x2010..=0x2027 | 0x2030..=0x205E)
+}
+
+/// Whether text of these code points is NFC whatever they are: each is [`nfc_safe`] (a loop
+/// the compiler vectorizes; what [`nfc`] checks on UTF-8, for callers that hold code points).
+pub fn code_points_nfc_safe(code_points: &[u32]) -> bool {
+    code_points
+        .iter()
+        .fold(true, |ok, &u| ok & nfc_safe_code_point(u))
 }
 
 /// Whether every character of `text` is [`nfc_safe`], read from the UTF-8 bytes.

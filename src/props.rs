@@ -183,6 +183,15 @@ proptest! {
             .map(|w| text[w.start..w.end].split_whitespace().collect::<Vec<_>>().join("_"))
             .collect();
         prop_assert_eq!(seg.words_joined(&text, &[names], true, ' ', '_'), want.join(" "));
+        // the same as UTF-16, in both formats, and with the whitespace of the text as given
+        let raw = text.replace(' ', "\u{a0}  ");
+        for (sep, inner) in [(' ', '_'), ('\n', ' '), (' ', '·')] {
+            for t in [&text, &raw] {
+                let utf8 = seg.words_joined(t, &[names], true, sep, inner);
+                let utf16 = seg.words_joined_utf16(t, &[names], true, sep, inner);
+                prop_assert_eq!(utf16, utf8.encode_utf16().collect::<Vec<u16>>());
+            }
+        }
     }
 
     #[test]

@@ -858,6 +858,57 @@ impl Segmenter {
         inner: char,
     ) -> String {
         let text = &*crate::normalize::nfc(text);
+        self.words_joined_nfc(text, forced, split_sentences, sep, inner)
+    }
+
+    /// [`Segmenter::words_joined`] of a text the caller knows is NFC (not checked: the words
+    /// of a text that is not are those of the text as given).
+    pub fn words_joined_nfc(
+        &self,
+        text: &str,
+        forced: &[&Forced],
+        split_sentences: bool,
+        sep: char,
+        inner: char,
+    ) -> String {
+        self.join_words(text, forced, split_sentences, sep, inner)
+    }
+
+    /// [`Segmenter::words_joined`] as UTF-16 (what Python strings are made from fastest),
+    /// written straight from the words, without the UTF-8 string.
+    pub fn words_joined_utf16(
+        &self,
+        text: &str,
+        forced: &[&Forced],
+        split_sentences: bool,
+        sep: char,
+        inner: char,
+    ) -> Vec<u16> {
+        let text = &*crate::normalize::nfc(text);
+        self.join_words(text, forced, split_sentences, sep, inner)
+    }
+
+    /// [`Segmenter::words_joined_utf16`] of a text the caller knows is NFC (as
+    /// [`Segmenter::words_joined_nfc`]).
+    pub fn words_joined_utf16_nfc(
+        &self,
+        text: &str,
+        forced: &[&Forced],
+        split_sentences: bool,
+        sep: char,
+        inner: char,
+    ) -> Vec<u16> {
+        self.join_words(text, forced, split_sentences, sep, inner)
+    }
+
+    fn join_words<O: JoinedOut>(
+        &self,
+        text: &str,
+        forced: &[&Forced],
+        split_sentences: bool,
+        sep: char,
+        inner: char,
+    ) -> O {
         let sentences = if split_sentences {
             crate::sentences::split_sentences(text)
         } else {
@@ -869,18 +920,18 @@ impl Segmenter {
             }
             lines
         };
-        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        let mut out = O::with_capacity(text.len() + text.len() / 8);
         for (k, w) in self.words(text, &sentences, forced).iter().enumerate() {
             if k > 0 {
-                out.push(sep);
+                out.push_char(sep);
             }
             let piece = &text[w.start..w.end];
             if w.syllables == 1 {
                 // one token: tokens never hold whitespace
                 debug_assert!(!piece.contains(char::is_whitespace), "{piece:?}");
-                out.push_str(piece);
+                out.push_piece(piece);
             } else {
-                push_joined(&mut out, piece, inner, w.single_spaced);
+                out.push_joined(piece, inner, w.single_spaced);
             }
         }
         out
@@ -1040,6 +1091,78 @@ fn without_generic_head(name: &str) -> &str {
     }
     let offset: usize = words[..cut].iter().map(|w| w.len() + 1).sum();
     &name[offset..]
+}
+
+/// Where [`Segmenter::join_words`] writes the words: a UTF-8 or a UTF-16 string.
+trait JoinedOut {
+    /// An empty output for a text of about `bytes` bytes.
+    fn with_capacity(bytes: usize) -> Self;
+    fn push_char(&mut self, c: char);
+    /// A word without whitespace.
+    fn push_piece(&mut self, piece: &str);
+    /// A word with its whitespace replaced by `inner`, as [`push_joined`].
+    fn push_joined(&mut self, piece: &str, inner: char, single_spaced: bool);
+}
+
+impl JoinedOut for String {
+    fn with_capacity(bytes: usize) -> Self {
+        String::with_capacity(bytes)
+    }
+    fn push_char(&mut self, c: char) {
+        self.push(c);
+    }
+    fn push_piece(&mut self, piece: &str) {
+        self.push_str(piece);
+    }
+    fn push_joined(&mut self, piece: &str, inner: char, single_spaced: bool) {
+        push_joined(self, piece, inner, single_spaced);
+    }
+}
+
+impl JoinedOut for Vec<u16> {
+    fn with_capacity(bytes: usize) -> Self {
+        // never more UTF-16 units than UTF-8 bytes
+        Vec::with_capacity(bytes)
+    }
+    fn push_char(&mut self, c: char) {
+        self.extend_from_slice(c.encode_utf16(&mut [0; 2]));
+    }
+    fn push_piece(&mut self, piece: &str) {
+        extend_utf16(self, piece, b' ');
+    }
+    fn push_joined(&mut self, piece: &str, inner: char, single_spaced: bool) {
+        match u8::try_from(inner) {
+            // single spaces between the tokens: each becomes `inner` as it is encoded
+            Ok(byte) if single_spaced && byte.is_ascii() => extend_utf16(self, piece, byte),
+            _ => {
+                let mut joined = String::with_capacity(piece.len());
+                push_joined(&mut joined, piece, inner, single_spaced);
+                extend_utf16(self, &joined, b' ');
+            }
+        }
+    }
+}
+
+/// Append the UTF-16 of `text` to `out`, each ASCII space written as `space` (ASCII).
+fn extend_utf16(out: &mut Vec<u16>, text: &str, space: u8) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(u16::from(if b == b' ' { space } else { b }));
+            i += 1;
+            continue;
+        }
+        let (c, len) = crate::normalize::decode(bytes, i);
+        i += len;
+        if c < 0x1_0000 {
+            out.push(c as u16);
+        } else {
+            let c = c - 0x1_0000;
+            out.extend_from_slice(&[0xD800 | (c >> 10) as u16, 0xDC00 | (c & 0x3FF) as u16]);
+        }
+    }
 }
 
 /// Append `piece` (a word) with each run of whitespace inside it replaced by `inner` (and none

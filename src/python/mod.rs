@@ -1583,12 +1583,21 @@ impl PySegmenter {
                         if ctx.is_cancelled() {
                             return (Joined::Lines(Vec::new()), 0);
                         }
-                        let (text, bad) = match item {
-                            ChunkText::CodePoints(c) => crate::input::utf8_from_code_points(&c),
-                            ChunkText::Utf8(t) => (t, 0),
+                        let (units, bad) = match item {
+                            ChunkText::CodePoints(c) => {
+                                let (text, bad) = crate::input::utf8_from_code_points(&c);
+                                // the NFC check on the code points, not again on the UTF-8
+                                let units = if crate::normalize::code_points_nfc_safe(&c) {
+                                    seg.words_joined_utf16_nfc(&text, &f, sentences, sep, inner)
+                                } else {
+                                    seg.words_joined_utf16(&text, &f, sentences, sep, inner)
+                                };
+                                (units, bad)
+                            }
+                            ChunkText::Utf8(t) => {
+                                (seg.words_joined_utf16(&t, &f, sentences, sep, inner), 0)
+                            }
                         };
-                        let joined = seg.words_joined(&text, &f, sentences, sep, inner);
-                        let units = crate::input::utf16_from_str(&joined);
                         let joined = if sep == '\n' {
                             Joined::Lines(units)
                         } else {
