@@ -6,7 +6,8 @@
 //! selects leftmost-longest among them.
 //! Stop phrases ("thiên nga", "pháp luật") take part in the selection and, being longer, suppress
 //! the alias inside them; compound short forms ("Trung" in "Nga-Trung") count only next to another
-//! country across a hyphen.
+//! country, across a hyphen or one space apart after a word for what the two share ("quan hệ
+//! Nga Trung").
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -718,7 +719,7 @@ impl Matcher {
 
     /// Apply the rules that look at neighbours and context to the selected candidates.
     fn finish(&self, text: &str, chosen: &[(usize, usize, usize)]) -> Vec<Match> {
-        // 3. compound short forms need a country next to them across a hyphen; stops yield nothing
+        // 3. compound short forms need a country next to them (see `PAIR_HEADS`); stops yield nothing
         let is_country = |p: usize| match self.patterns[p].target {
             Target::Entity { index, .. } => {
                 self.entities[index as usize].entity_type == EntityType::Country
@@ -741,13 +742,22 @@ impl Matcher {
                 continue;
             }
             if compound_only {
-                let prev = k
-                    .checked_sub(1)
-                    .map(|j| chosen[j])
-                    .filter(|&(_, pe, pp)| is_country(pp) && hyphen_between(text, pe, s));
-                let next = chosen
-                    .get(k + 1)
-                    .filter(|&&(ns, _, np)| is_country(np) && hyphen_between(text, e, ns));
+                // across a hyphen ("Nga-Trung"), or one space apart right after a word for what
+                // two countries share ("quan hệ Nga Trung", "đối thoại Việt Mỹ"; not "Việt
+                // Trung" as a given name)
+                let spaced = |a: usize, b: usize, pair_start: usize| {
+                    a + 1 == b
+                        && text.as_bytes()[a] == b' '
+                        && PAIR_HEADS
+                            .iter()
+                            .any(|w| ends_with_word(&text[..pair_start], w))
+                };
+                let prev = k.checked_sub(1).map(|j| chosen[j]).filter(|&(ps, pe, pp)| {
+                    is_country(pp) && (hyphen_between(text, pe, s) || spaced(pe, s, ps))
+                });
+                let next = chosen.get(k + 1).filter(|&&(ns, _, np)| {
+                    is_country(np) && (hyphen_between(text, e, ns) || spaced(e, ns, s))
+                });
                 if prev.is_none() && next.is_none() {
                     continue;
                 }
@@ -852,6 +862,29 @@ impl Matcher {
         out
     }
 }
+
+/// Words before two countries written as a pair without a hyphen ("quan hệ Nga Trung"): there a
+/// compound short form ("Trung", "Việt") is a country too.
+const PAIR_HEADS: &[&str] = &[
+    "quan hệ",
+    "hợp tác",
+    "đối thoại",
+    "thượng đỉnh",
+    "hội đàm",
+    "đàm phán",
+    "biên giới",
+    "liên doanh",
+    "hữu nghị",
+    "đồng minh",
+    "liên minh",
+    "căng thẳng",
+    "xung đột",
+    "cạnh tranh",
+    "đối đầu",
+    "thương mại",
+    "kinh tế",
+    "hiệp định",
+];
 
 /// Kinship terms and titles that put a person's given name after them ("chị Nga", "ông Đức").
 const PERSON_TITLES: &[&str] = &[
@@ -1235,7 +1268,16 @@ fn person_context(text: &str, s: usize, e: usize, after_country: bool) -> bool {
             name_flags(p) & FAMILY != 0
                 || (matches!(surface, "Anh" | "Đức") && ANH_DUC_NAME_PREFIXES.contains(&p))
         });
-        if title || family {
+        // a title, then a name syllable that also abbreviates a country: the country ends a
+        // given name ("chị Việt Nga"; after a family name, `family` below). Not after a title
+        // that is a country itself ("Anh Hòa Mỹ" is England and the USA).
+        let titled_name = NAME_LIKE_COUNTRIES.contains(&surface)
+            && cap_prev.is_some_and(|p| {
+                name_flags(p) & NAME_COUNTRY != 0
+                    && word_before(text, s - 1 - p.len())
+                        .is_some_and(|w| is_title(w) && !NAME_LIKE_COUNTRIES.contains(&w))
+            });
+        if title || family || titled_name {
             return true;
         }
     }

@@ -53,6 +53,9 @@ def test_aliases_resolve_to_one_id(text, expected):
         ("đối thoại Mỹ-Trung, Việt-Mỹ và Việt-Trung", ["usa", "china", "vietnam", "usa", "vietnam", "china"]),
         ("Nga - Trung Quốc hội đàm", ["russia", "china"]),
         ("miền Trung và ông Trung nói", []),
+        # without a hyphen, after a word for what two countries share
+        ("Quan hệ Nga Trung và đối thoại Việt Mỹ", ["russia", "china", "vietnam", "usa"]),
+        ("anh Việt Trung và đoàn Việt Nga", ["russia"]),
     ],
 )
 def test_compounds(text, expected):
@@ -97,6 +100,9 @@ COUNTRY_IDS = {
         "Anh sinh năm 1995 và quê ở miền núi.",
         "Bệnh viện Hữu nghị Việt Đức tiếp nhận bệnh nhân. Nhật thực toàn phần diễn ra tối qua.",
         "Núi Nga Mi ở Tứ Xuyên. Pháp Luân Công bị cấm.",
+        "Chị Việt Nga bán rau ở chợ.",
+        "Mỹ Tâm Ra Mắt Album Mới",
+        "Đức Phúc Giành Giải Thưởng Âm Nhạc",
     ],
 )
 def test_traps_give_no_country(text):
@@ -116,6 +122,7 @@ def test_traps_give_no_country(text):
         ("ca sĩ Mỹ Taylor Swift và cầu thủ Anh", ["usa", "uk"]),
         ("Mỹ Đạt Thỏa Thuận Với Nga", ["usa", "russia"]),
         ("quan hệ Nga Mỹ", ["russia", "usa"]),
+        ("Anh Hòa Mỹ 0-0 Tại World Cup", ["uk", "usa"]),
         ("lãnh đạo Đức và Nhật thực hiện cam kết", ["germany", "japan"]),
         ("V.Putin và S.Lavrov tại Luân Đôn", ["vladimir_putin", "sergey_lavrov", "london"]),
     ],
