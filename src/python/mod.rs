@@ -56,49 +56,91 @@ fn text_arg<'a>(s: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
 /// it keeps its result inside each string object for as long as the string lives, doubling the
 /// memory of a corpus held in Python): a chunk of strings at a time, their code points are
 /// copied out under the GIL (`PyUnicode_AsUCS4`, a widening copy), then encoded on the pool
-/// with the GIL released. Per string: its text and how many lone surrogates became U+FFFD.
+/// with the GIL released, while this thread copies the next chunk (at most two chunks of code
+/// points at once). Per string: its text and how many lone surrogates became U+FFFD.
 fn utf8_texts(
     py: Python<'_>,
     strs: &[Bound<'_, PyString>],
     n_threads: Option<usize>,
 ) -> PyResult<Vec<(String, usize)>> {
+    type Encoded = std::thread::Result<Vec<(String, usize)>>;
     let pool = parallel::pool(parallel::resolve_threads(n_threads).or_py(py)?).or_py(py)?;
     let mut out = Vec::with_capacity(strs.len());
     let mut rest = strs;
-    while let Some((first, tail)) = rest.split_first() {
+    // the chunk the pool is encoding
+    let mut encoding: Option<std::sync::mpsc::Receiver<Encoded>> = None;
+    loop {
         // Ctrl-C between chunks (each takes a fraction of a second)
         py.check_signals()?;
-        if is_long(first) {
-            // one very long string is not copied at four bytes a character but goes through
-            // CPython's encoder (one thread, and it keeps a UTF-8 copy inside the string)
-            if let Ok(text) = first.to_str() {
-                out.push((text.to_owned(), 0));
-                rest = tail;
-                continue;
-            }
-        }
-        let mut chunk: Vec<Vec<u32>> = Vec::new();
+        let mut chunk: Vec<ChunkText> = Vec::new();
         let mut size = 0;
         while let Some((s, tail)) = rest.split_first() {
-            if size >= CHUNK_CODE_POINTS || (!chunk.is_empty() && is_long(s)) {
+            if !chunk.is_empty() && (size >= CHUNK_CODE_POINTS || is_long(s)) {
                 break;
             }
-            let cps = code_points(s)?;
-            size += cps.len();
-            chunk.push(cps);
+            // one very long string is not copied at four bytes a character but goes through
+            // CPython's encoder (one thread, and it keeps a UTF-8 copy inside the string)
+            let long = if is_long(s) { s.to_str().ok() } else { None };
+            let item = match long {
+                Some(t) => ChunkText::Utf8(t.to_owned()),
+                None => ChunkText::CodePoints(code_points(s)?),
+            };
+            size += match &item {
+                ChunkText::CodePoints(c) => c.len(),
+                ChunkText::Utf8(t) => t.len(),
+            };
+            chunk.push(item);
             rest = tail;
         }
-        let pool = Arc::clone(&pool);
-        out.extend(guarded(py, move || {
-            pool.install(|| {
+        if let Some(rx) = encoding.take() {
+            out.extend(wait_encoded(py, rx)?);
+        }
+        if chunk.is_empty() {
+            return Ok(out);
+        }
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Encoded>(1);
+        pool.spawn(move || {
+            let r = catch_unwind(AssertUnwindSafe(|| {
                 chunk
-                    .par_iter()
-                    .map(|c| crate::input::utf8_from_code_points(c))
-                    .collect::<Vec<_>>()
-            })
-        })?);
+                    .into_par_iter()
+                    .map(|item| match item {
+                        ChunkText::CodePoints(c) => crate::input::utf8_from_code_points(&c),
+                        ChunkText::Utf8(t) => (t, 0),
+                    })
+                    .collect()
+            }));
+            // the receiver is gone only when the call failed (Ctrl-C): nothing to report
+            let _ = tx.send(r);
+        });
+        encoding = Some(rx);
     }
-    Ok(out)
+}
+
+/// Wait for a chunk [`utf8_texts`] gave the pool, with the GIL released, checking for signals
+/// every 100 ms (on Ctrl-C the chunk finishes on its own and is dropped).
+fn wait_encoded(
+    py: Python<'_>,
+    mut rx: std::sync::mpsc::Receiver<std::thread::Result<Vec<(String, usize)>>>,
+) -> PyResult<Vec<(String, usize)>> {
+    loop {
+        // the receiver moves into the GIL-free closure and back (it is Send, not Sync)
+        let (got, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
+        rx = back;
+        match got {
+            Ok(Ok(texts)) => return Ok(texts),
+            Ok(Err(panic)) => {
+                return Err(raise(py, "InternalError", panic_message(panic.as_ref())))
+            }
+            Err(RecvTimeoutError::Timeout) => py.check_signals()?,
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(raise(
+                    py,
+                    "InternalError",
+                    "a worker thread vanished".into(),
+                ))
+            }
+        }
+    }
 }
 
 /// Whether a string is longer than a chunk (see [`utf8_texts`]).
