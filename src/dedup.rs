@@ -17,10 +17,11 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::entities::fold_case;
 use crate::entities::trie::word_hashes;
 
-/// Values per signature. With 128, a threshold of 0.5 gives 42 bands of 3 rows (a pair at the
-/// threshold a candidate with probability 0.996); 64 gave 32 bands of 2, which made a pair of
-/// documents sharing a fifth of their shingles a candidate with probability 0.73 (0.29 now),
-/// and comparing candidates took more time than making the signatures.
+/// The most values a signature has (bands × rows of them are used). With 128, a threshold of
+/// 0.5 gives 42 bands of 3 rows, 126 values (a pair at the threshold a candidate with probability
+/// 0.996); 64 gave 32 bands of 2, which made a pair of documents sharing a fifth of their
+/// shingles a candidate with probability 0.73 (0.29 now), and comparing candidates took more
+/// time than making the signatures.
 const NUM_HASHES: usize = 128;
 const SHINGLE: usize = 5;
 

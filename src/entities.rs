@@ -745,9 +745,16 @@ impl Matcher {
                 // across a hyphen ("Nga-Trung"), or one space apart right after a word for what
                 // two countries share ("quan hệ Nga Trung", "đối thoại Việt Mỹ"; not "Việt
                 // Trung" as a given name)
+                // (not "Trung Mỹ", Central America)
+                let central_america = |a: usize, b: usize| {
+                    let after = &text[b..];
+                    text[..a].ends_with("Trung")
+                        && (after.starts_with("Mỹ") || after.starts_with("Mĩ"))
+                };
                 let spaced = |a: usize, b: usize, pair_start: usize| {
                     a + 1 == b
                         && text.as_bytes()[a] == b' '
+                        && !central_america(a, b)
                         && PAIR_HEADS
                             .iter()
                             .any(|w| ends_with_word(&text[..pair_start], w))
@@ -864,7 +871,8 @@ impl Matcher {
 }
 
 /// Words before two countries written as a pair without a hyphen ("quan hệ Nga Trung"): there a
-/// compound short form ("Trung", "Việt") is a country too.
+/// compound short form ("Trung", "Việt") is a country too. Not "hữu nghị", which heads names of
+/// places ("Cung Văn hóa Hữu nghị Việt Xô", "Bệnh viện Hữu nghị Việt Đức").
 const PAIR_HEADS: &[&str] = &[
     "quan hệ",
     "hợp tác",
@@ -874,7 +882,6 @@ const PAIR_HEADS: &[&str] = &[
     "đàm phán",
     "biên giới",
     "liên doanh",
-    "hữu nghị",
     "đồng minh",
     "liên minh",
     "căng thẳng",
@@ -890,6 +897,12 @@ const PAIR_HEADS: &[&str] = &[
 const PERSON_TITLES: &[&str] = &[
     "chị", "cô", "bà", "em", "anh", "ông", "bé", "cháu", "con", "mẹ", "bố", "cụ", "thầy", "bạn",
     "chú", "bác", "dì", "cậu", "mợ", "thím", "nàng", "chàng",
+];
+
+/// The titles of [`PERSON_TITLES`] that only stand before a name (not "anh", "em", "con", "bạn",
+/// which are also common nouns: "tình anh em Việt Nga").
+const NAME_TITLES: &[&str] = &[
+    "chị", "cô", "bà", "ông", "bé", "cụ", "chú", "bác", "dì", "thầy",
 ];
 
 /// One-word country names that are also Vietnamese given names: a kinship term or title before
@@ -1269,13 +1282,16 @@ fn person_context(text: &str, s: usize, e: usize, after_country: bool) -> bool {
                 || (matches!(surface, "Anh" | "Đức") && ANH_DUC_NAME_PREFIXES.contains(&p))
         });
         // a title, then a name syllable that also abbreviates a country: the country ends a
-        // given name ("chị Việt Nga"; after a family name, `family` below). Not after a title
-        // that is a country itself ("Anh Hòa Mỹ" is England and the USA).
+        // given name ("chị Việt Nga"; after a family name, `family` below). Only titles that are
+        // no common nouns: not "anh em Việt Nga" (brothers), "con", "bạn"
         let titled_name = NAME_LIKE_COUNTRIES.contains(&surface)
             && cap_prev.is_some_and(|p| {
                 name_flags(p) & NAME_COUNTRY != 0
-                    && word_before(text, s - 1 - p.len())
-                        .is_some_and(|w| is_title(w) && !NAME_LIKE_COUNTRIES.contains(&w))
+                    && word_before(text, s - 1 - p.len()).is_some_and(|w| {
+                        NAME_TITLES
+                            .iter()
+                            .any(|t| t.len() == w.len() && folds_to(w, t))
+                    })
             });
         if title || family || titled_name {
             return true;

@@ -56,10 +56,18 @@ def test_aliases_resolve_to_one_id(text, expected):
         # without a hyphen, after a word for what two countries share
         ("Quan hệ Nga Trung và đối thoại Việt Mỹ", ["russia", "china", "vietnam", "usa"]),
         ("anh Việt Trung và đoàn Việt Nga", ["russia"]),
+        # "Hữu nghị Việt Xô" names a building
+        ("Cung Văn hóa Hữu nghị Việt Xô và BV Hữu nghị Việt Đức", []),
     ],
 )
 def test_compounds(text, expected):
     assert ids(text) == expected
+
+
+def test_central_america_is_no_pair():
+    # "Trung Mỹ" after a pair word may be Central America: "Trung" is not taken for China there
+    assert "china" not in ids("Quan hệ kinh tế Trung Mỹ")
+    assert ids("thương mại Mỹ Trung") == ["usa", "china"]
 
 
 COUNTRY_IDS = {
@@ -100,7 +108,7 @@ COUNTRY_IDS = {
         "Anh sinh năm 1995 và quê ở miền núi.",
         "Bệnh viện Hữu nghị Việt Đức tiếp nhận bệnh nhân. Nhật thực toàn phần diễn ra tối qua.",
         "Núi Nga Mi ở Tứ Xuyên. Pháp Luân Công bị cấm.",
-        "Chị Việt Nga bán rau ở chợ.",
+        "Chị Việt Nga bán rau ở chợ. Cô Trung Anh dạy toán.",
         "Mỹ Tâm Ra Mắt Album Mới",
         "Đức Phúc Giành Giải Thưởng Âm Nhạc",
     ],
@@ -123,6 +131,7 @@ def test_traps_give_no_country(text):
         ("Mỹ Đạt Thỏa Thuận Với Nga", ["usa", "russia"]),
         ("quan hệ Nga Mỹ", ["russia", "usa"]),
         ("Anh Hòa Mỹ 0-0 Tại World Cup", ["uk", "usa"]),
+        ("tình anh em Việt Nga", ["russia"]),
         ("lãnh đạo Đức và Nhật thực hiện cam kết", ["germany", "japan"]),
         ("V.Putin và S.Lavrov tại Luân Đôn", ["vladimir_putin", "sergey_lavrov", "london"]),
     ],
