@@ -188,7 +188,7 @@ proptest! {
         for (sep, inner) in [(' ', '_'), ('\n', ' '), (' ', '·')] {
             for t in [&text, &raw] {
                 let utf8 = seg.words_joined(t, &[names], true, sep, inner);
-                let utf16 = seg.words_joined_utf16(t, &[names], true, sep, inner);
+                let utf16 = seg.words_joined_utf16(t, &[names], (true, false), sep, inner);
                 prop_assert_eq!(utf16, utf8.encode_utf16().collect::<Vec<u16>>());
             }
         }

@@ -858,46 +858,25 @@ impl Segmenter {
         inner: char,
     ) -> String {
         let text = &*crate::normalize::nfc(text);
-        self.words_joined_nfc(text, forced, split_sentences, sep, inner)
-    }
-
-    /// [`Segmenter::words_joined`] of a text the caller knows is NFC (not checked: the words
-    /// of a text that is not are those of the text as given).
-    pub fn words_joined_nfc(
-        &self,
-        text: &str,
-        forced: &[&Forced],
-        split_sentences: bool,
-        sep: char,
-        inner: char,
-    ) -> String {
         self.join_words(text, forced, split_sentences, sep, inner)
     }
 
     /// [`Segmenter::words_joined`] as UTF-16 (what Python strings are made from fastest),
-    /// written straight from the words, without the UTF-8 string.
+    /// written straight from the words, without the UTF-8 string. `nfc_known`: the caller
+    /// knows the text is NFC, and it is not checked again (the words of a text that is not are
+    /// then those of the text as given).
     pub fn words_joined_utf16(
         &self,
         text: &str,
         forced: &[&Forced],
-        split_sentences: bool,
+        (split_sentences, nfc_known): (bool, bool),
         sep: char,
         inner: char,
     ) -> Vec<u16> {
+        if nfc_known {
+            return self.join_words(text, forced, split_sentences, sep, inner);
+        }
         let text = &*crate::normalize::nfc(text);
-        self.join_words(text, forced, split_sentences, sep, inner)
-    }
-
-    /// [`Segmenter::words_joined_utf16`] of a text the caller knows is NFC (as
-    /// [`Segmenter::words_joined_nfc`]).
-    pub fn words_joined_utf16_nfc(
-        &self,
-        text: &str,
-        forced: &[&Forced],
-        split_sentences: bool,
-        sep: char,
-        inner: char,
-    ) -> Vec<u16> {
         self.join_words(text, forced, split_sentences, sep, inner)
     }
 

@@ -72,26 +72,7 @@ fn utf8_texts(
     loop {
         // Ctrl-C between chunks (each takes a fraction of a second)
         py.check_signals()?;
-        let mut chunk: Vec<ChunkText> = Vec::new();
-        let mut size = 0;
-        while let Some((s, tail)) = rest.split_first() {
-            if !chunk.is_empty() && (size >= CHUNK_CODE_POINTS || is_long(s)) {
-                break;
-            }
-            // one very long string is not copied at four bytes a character but goes through
-            // CPython's encoder (one thread, and it keeps a UTF-8 copy inside the string)
-            let long = if is_long(s) { s.to_str().ok() } else { None };
-            let item = match long {
-                Some(t) => ChunkText::Utf8(t.to_owned()),
-                None => ChunkText::CodePoints(code_points(s)?),
-            };
-            size += match &item {
-                ChunkText::CodePoints(c) => c.len(),
-                ChunkText::Utf8(t) => t.len(),
-            };
-            chunk.push(item);
-            rest = tail;
-        }
+        let chunk = copy_chunk(&mut rest, CHUNK_CODE_POINTS)?;
         if let Some(rx) = encoding.take() {
             out.extend(wait_encoded(py, rx)?);
         }
@@ -141,6 +122,32 @@ fn wait_encoded(
             }
         }
     }
+}
+
+/// Copy the strings at the start of `rest` out, about `limit` code points of them (at least
+/// one string), and advance `rest` past them. A string longer than [`CHUNK_CODE_POINTS`] is not
+/// copied at four bytes a character but goes through CPython's encoder (one thread, and it keeps
+/// a UTF-8 copy inside the string), in a chunk of its own.
+fn copy_chunk(rest: &mut &[Bound<'_, PyString>], limit: usize) -> PyResult<Vec<ChunkText>> {
+    let mut chunk: Vec<ChunkText> = Vec::new();
+    let mut size = 0;
+    while let Some((s, tail)) = rest.split_first() {
+        if !chunk.is_empty() && (size >= limit || is_long(s)) {
+            break;
+        }
+        let long = if is_long(s) { s.to_str().ok() } else { None };
+        let item = match long {
+            Some(t) => ChunkText::Utf8(t.to_owned()),
+            None => ChunkText::CodePoints(code_points(s)?),
+        };
+        size += match &item {
+            ChunkText::CodePoints(c) => c.len(),
+            ChunkText::Utf8(t) => t.len(),
+        };
+        chunk.push(item);
+        *rest = tail;
+    }
+    Ok(chunk)
 }
 
 /// Whether a string is longer than a chunk (see [`utf8_texts`]).
@@ -1596,24 +1603,9 @@ impl PySegmenter {
         // Ctrl-C between chunks
         py.check_signals()?;
         let first = *next;
-        let mut chunk: Vec<ChunkText> = Vec::new();
-        let mut size = 0;
-        while let Some(s) = texts.get(*next) {
-            if !chunk.is_empty() && (size >= WORDS_CHUNK_CODE_POINTS || is_long(s)) {
-                break;
-            }
-            let long = if is_long(s) { s.to_str().ok() } else { None };
-            let item = match long {
-                Some(t) => ChunkText::Utf8(t.to_owned()),
-                None => ChunkText::CodePoints(code_points(s)?),
-            };
-            size += match &item {
-                ChunkText::CodePoints(c) => c.len(),
-                ChunkText::Utf8(t) => t.len(),
-            };
-            chunk.push(item);
-            *next += 1;
-        }
+        let mut rest = &texts[first..];
+        let chunk = copy_chunk(&mut rest, WORDS_CHUNK_CODE_POINTS)?;
+        *next = texts.len() - rest.len();
         let (tx, ctx) = (tx.clone(), Arc::clone(ctx));
         let (seg, forced) = (Arc::clone(&self.seg), Arc::clone(&self.forced));
         pool.spawn(move || {
@@ -1629,15 +1621,14 @@ impl PySegmenter {
                             ChunkText::CodePoints(c) => {
                                 let (text, bad) = crate::input::utf8_from_code_points(&c);
                                 // the NFC check on the code points, not again on the UTF-8
-                                let units = if crate::normalize::code_points_nfc_safe(&c) {
-                                    seg.words_joined_utf16_nfc(&text, &f, sentences, sep, inner)
-                                } else {
-                                    seg.words_joined_utf16(&text, &f, sentences, sep, inner)
-                                };
+                                let nfc = crate::normalize::code_points_nfc_safe(&c);
+                                let how = (sentences, nfc);
+                                let units = seg.words_joined_utf16(&text, &f, how, sep, inner);
                                 (units, bad)
                             }
                             ChunkText::Utf8(t) => {
-                                (seg.words_joined_utf16(&t, &f, sentences, sep, inner), 0)
+                                let how = (sentences, false);
+                                (seg.words_joined_utf16(&t, &f, how, sep, inner), 0)
                             }
                         };
                         let joined = if sep == '\n' {
