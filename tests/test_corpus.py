@@ -216,6 +216,12 @@ def test_lone_surrogates_are_replaced_and_counted_or_refused():
             call()
     with pytest.raises(vncooc.InputError, match=r"texts\[1\]"):
         vncooc.word_tokenize_batch(["Nga", bad], format="text")
+    # in a batch of several chunks (about a million characters each), the error names the first
+    # text with one, whichever chunk finishes first
+    many = ["Nga " * 150_000 + "\ud800", "Mỹ " * 200_000, "Hà Nội " * 90_000, "a\udc00"]
+    for _ in range(3):
+        with pytest.raises(vncooc.InputError, match=r"texts\[0\]"):
+            vncooc.word_tokenize_batch(many, n_threads=2)
 
 
 def test_texts_are_read_without_growing_the_callers_strings():

@@ -1448,8 +1448,6 @@ impl PySegmenter {
         let (sep, inner) = if underscores { (' ', '_') } else { ('\n', ' ') };
         // each chunk's strings, made as soon as it is back, while the pool works on the others
         let mut parts: Vec<Option<Vec<Bound<'py, PyAny>>>> = Vec::new();
-        // the index of each chunk's first text
-        let mut firsts: Vec<usize> = Vec::new();
         let mut failure: Option<PyErr> = None;
         let (mut next, mut received) = (0usize, 0usize);
         let mut rx = Some(rx);
@@ -1469,10 +1467,7 @@ impl PySegmenter {
                     sentences,
                 );
                 match spawned {
-                    Ok(first) => {
-                        firsts.push(first);
-                        parts.push(None);
-                    }
+                    Ok(()) => parts.push(None),
                     Err(e) => {
                         ctx.cancel();
                         failure = Some(e);
@@ -1491,20 +1486,7 @@ impl PySegmenter {
                 Ok((k, Ok(part))) => {
                     received += 1;
                     if failure.is_none() {
-                        if let Some(j) = part.iter().position(|(_, bad)| *bad > 0) {
-                            ctx.cancel();
-                            failure = Some(raise(
-                                py,
-                                "InputError",
-                                format!(
-                                    "texts[{}] holds a lone surrogate (not a Unicode character)",
-                                    firsts[k] + j
-                                ),
-                            ));
-                        }
-                    }
-                    if failure.is_none() {
-                        let strings = part.iter().map(|(t, _)| t.to_python(py)).collect();
+                        let strings = part.iter().map(|t| t.to_python(py)).collect();
                         match strings {
                             Ok(strings) => parts[k] = Some(strings),
                             Err(e) => {
@@ -1544,8 +1526,8 @@ impl PySegmenter {
     }
 }
 
-/// Per text of a chunk: its words as UTF-16, and how many lone surrogates it held.
-type ChunkWords = Vec<(Joined, usize)>;
+/// Per text of a chunk: its words.
+type ChunkWords = Vec<Joined>;
 
 /// One text's words, as a worker made them for the calling thread.
 enum Joined {
@@ -1585,8 +1567,7 @@ enum ChunkText {
 impl PySegmenter {
     /// Copy the texts from `texts[*next]` on, about [`WORDS_CHUNK_CODE_POINTS`] code points of
     /// them, under the GIL, and spawn their segmentation on `pool`, which sends its part to
-    /// `tx` under the chunk's number `k`. Returns the index of the chunk's first text and
-    /// advances `*next` past the chunk.
+    /// `tx` under the chunk's number `k`; advances `*next` past the chunk.
     #[allow(clippy::too_many_arguments)]
     fn spawn_chunk(
         &self,
@@ -1599,13 +1580,26 @@ impl PySegmenter {
         tx: &std::sync::mpsc::Sender<ChunkMessage>,
         (sep, inner): (char, char),
         sentences: bool,
-    ) -> PyResult<usize> {
+    ) -> PyResult<()> {
         // Ctrl-C between chunks
         py.check_signals()?;
         let first = *next;
         let mut rest = &texts[first..];
         let chunk = copy_chunk(&mut rest, WORDS_CHUNK_CODE_POINTS)?;
         *next = texts.len() - rest.len();
+        // the first lone surrogate stops the batch: looked for here, so that the error names the
+        // first in input order whichever chunk the pool finishes first
+        let surrogate = |item: &ChunkText| match item {
+            ChunkText::CodePoints(c) => c.iter().any(|u| (0xD800..=0xDFFF).contains(u)),
+            ChunkText::Utf8(_) => false,
+        };
+        if let Some(j) = chunk.iter().position(surrogate) {
+            let msg = format!(
+                "texts[{}] holds a lone surrogate (not a Unicode character)",
+                first + j
+            );
+            return Err(raise(py, "InputError", msg));
+        }
         let (tx, ctx) = (tx.clone(), Arc::clone(ctx));
         let (seg, forced) = (Arc::clone(&self.seg), Arc::clone(&self.forced));
         pool.spawn(move || {
@@ -1615,34 +1609,33 @@ impl PySegmenter {
                     .into_par_iter()
                     .map(|item| {
                         if ctx.is_cancelled() {
-                            return (Joined::Lines(Vec::new()), 0);
+                            return Joined::Lines(Vec::new());
                         }
-                        let (units, bad) = match item {
+                        let units = match item {
                             ChunkText::CodePoints(c) => {
-                                let (text, bad) = crate::input::utf8_from_code_points(&c);
+                                // no lone surrogates (checked above): nothing is replaced
+                                let (text, _) = crate::input::utf8_from_code_points(&c);
                                 // the NFC check on the code points, not again on the UTF-8
                                 let nfc = crate::normalize::code_points_nfc_safe(&c);
                                 let how = (sentences, nfc);
-                                let units = seg.words_joined_utf16(&text, &f, how, sep, inner);
-                                (units, bad)
+                                seg.words_joined_utf16(&text, &f, how, sep, inner)
                             }
                             ChunkText::Utf8(t) => {
                                 let how = (sentences, false);
-                                (seg.words_joined_utf16(&t, &f, how, sep, inner), 0)
+                                seg.words_joined_utf16(&t, &f, how, sep, inner)
                             }
                         };
-                        let joined = if sep == '\n' {
+                        if sep == '\n' {
                             Joined::Lines(units)
                         } else {
                             Joined::Text(units)
-                        };
-                        (joined, bad)
+                        }
                     })
                     .collect()
             }));
             let _ = tx.send((k, part));
         });
-        Ok(first)
+        Ok(())
     }
 }
 
