@@ -719,7 +719,8 @@ impl Matcher {
 
     /// Apply the rules that look at neighbours and context to the selected candidates.
     fn finish(&self, text: &str, chosen: &[(usize, usize, usize)]) -> Vec<Match> {
-        // 3. compound short forms need a country next to them (see `PAIR_HEADS`); stops yield nothing
+        // 3. compound short forms need a country next to them (see `PAIR_HEADS`); stops yield
+        //    nothing
         let is_country = |p: usize| match self.patterns[p].target {
             Target::Entity { index, .. } => {
                 self.entities[index as usize].entity_type == EntityType::Country
@@ -744,8 +745,7 @@ impl Matcher {
             if compound_only {
                 // across a hyphen ("Nga-Trung"), or one space apart right after a word for what
                 // two countries share ("quan hệ Nga Trung", "đối thoại Việt Mỹ"; not "Việt
-                // Trung" as a given name)
-                // (not "Trung Mỹ", Central America)
+                // Trung" as a given name, nor "Trung Mỹ", which may be Central America)
                 let central_america = |a: usize, b: usize| {
                     let after = &text[b..];
                     text[..a].ends_with("Trung")
