@@ -63,64 +63,32 @@ fn utf8_texts(
     strs: &[Bound<'_, PyString>],
     n_threads: Option<usize>,
 ) -> PyResult<Vec<(String, usize)>> {
-    type Encoded = std::thread::Result<Vec<(String, usize)>>;
     let pool = parallel::pool(parallel::resolve_threads(n_threads).or_py(py)?).or_py(py)?;
+    // the encoding reads no context: its `ctx` is only for `wait_job`
+    let ctx = Ctx::new();
     let mut out = Vec::with_capacity(strs.len());
     let mut rest = strs;
     // the chunk the pool is encoding
-    let mut encoding: Option<std::sync::mpsc::Receiver<Encoded>> = None;
+    let mut encoding: Option<JobResult<Vec<(String, usize)>>> = None;
     loop {
         // Ctrl-C between chunks (each takes a fraction of a second)
         py.check_signals()?;
         let chunk = copy_chunk(&mut rest, CHUNK_CODE_POINTS)?;
         if let Some(rx) = encoding.take() {
-            out.extend(wait_encoded(py, rx)?);
+            out.extend(wait_job(py, rx, &ctx, None)?);
         }
         if chunk.is_empty() {
             return Ok(out);
         }
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Encoded>(1);
-        pool.spawn(move || {
-            let r = catch_unwind(AssertUnwindSafe(|| {
-                chunk
-                    .into_par_iter()
-                    .map(|item| match item {
-                        ChunkText::CodePoints(c) => crate::input::utf8_from_code_points(&c),
-                        ChunkText::Utf8(t) => (t, 0),
-                    })
-                    .collect()
-            }));
-            // the receiver is gone only when the call failed (Ctrl-C): nothing to report
-            let _ = tx.send(r);
-        });
-        encoding = Some(rx);
-    }
-}
-
-/// Wait for a chunk [`utf8_texts`] gave the pool, with the GIL released, checking for signals
-/// every 100 ms (on Ctrl-C the chunk finishes on its own and is dropped).
-fn wait_encoded(
-    py: Python<'_>,
-    mut rx: std::sync::mpsc::Receiver<std::thread::Result<Vec<(String, usize)>>>,
-) -> PyResult<Vec<(String, usize)>> {
-    loop {
-        // the receiver moves into the GIL-free closure and back (it is Send, not Sync)
-        let (got, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
-        rx = back;
-        match got {
-            Ok(Ok(texts)) => return Ok(texts),
-            Ok(Err(panic)) => {
-                return Err(raise(py, "InternalError", panic_message(panic.as_ref())))
-            }
-            Err(RecvTimeoutError::Timeout) => py.check_signals()?,
-            Err(RecvTimeoutError::Disconnected) => {
-                return Err(raise(
-                    py,
-                    "InternalError",
-                    "a worker thread vanished".into(),
-                ))
-            }
-        }
+        encoding = Some(spawn_job(&pool, move || {
+            chunk
+                .into_par_iter()
+                .map(|item| match item {
+                    ChunkText::CodePoints(c) => crate::input::utf8_from_code_points(&c),
+                    ChunkText::Utf8(t) => (t, 0),
+                })
+                .collect()
+        }));
     }
 }
 
@@ -259,12 +227,38 @@ fn run<T: Send + 'static>(
     let n = parallel::resolve_threads(n_threads).or_py(py)?;
     let pool = parallel::pool(n).or_py(py)?;
     let ctx = Ctx::new();
-    let (tx, rx) = channel();
     let job_ctx = Arc::clone(&ctx);
+    let rx = spawn_job(&pool, move || job(&job_ctx));
+    wait_job(py, rx, &ctx, progress)?.or_py(py)
+}
+
+/// The channel a job's result (or its panic) comes back on.
+type JobResult<T> = std::sync::mpsc::Receiver<std::thread::Result<T>>;
+
+/// Start `job` on `pool`; [`wait_job`] waits for it.
+fn spawn_job<T: Send + 'static>(
+    pool: &rayon::ThreadPool,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> JobResult<T> {
+    let (tx, rx) = channel();
     pool.spawn(move || {
-        let r = catch_unwind(AssertUnwindSafe(|| job(&job_ctx)));
+        let r = catch_unwind(AssertUnwindSafe(job));
+        // the receiver is gone only when the caller failed first: nothing to report
         let _ = tx.send(r);
     });
+    rx
+}
+
+/// Wait for a job of [`spawn_job`] with the GIL released. Every 100 ms the waiting thread
+/// checks for signals and reports progress to `progress(done)`; on Ctrl-C, or an error in the
+/// callback, it cancels `ctx` and waits for the job to stop. A panic in the job becomes
+/// `vncooc.errors.InternalError`.
+fn wait_job<T: Send>(
+    py: Python<'_>,
+    rx: JobResult<T>,
+    ctx: &Ctx,
+    progress: Option<&Bound<'_, PyAny>>,
+) -> PyResult<T> {
     let mut reported = usize::MAX;
     let mut rx = Some(rx);
     loop {
@@ -285,7 +279,7 @@ fn run<T: Send + 'static>(
                 if let Some(cb) = progress {
                     cb.call1((ctx.done(),))?; // the job has finished: nothing to cancel
                 }
-                return r.or_py(py);
+                return Ok(r);
             }
             Ok(Err(panic)) => {
                 return Err(raise(py, "InternalError", panic_message(panic.as_ref())));
